@@ -1,0 +1,1 @@
+"""Extraction code the workers run: pure spaCy and data, no web framework."""

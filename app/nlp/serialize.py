@@ -1,0 +1,62 @@
+"""Turn a processed Doc into the plain dicts of the v1 contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+from app.nlp.taxonomy import categories
+from app.nlp.types import Actor, Stance, TextSpan
+
+
+def serialize_doc(doc: Doc) -> dict[str, Any]:
+    """Return actors, stances and sentences of ``doc`` as JSON-ready data."""
+    actors: list[Actor] = doc._.actors or []
+    stances: list[Stance] = doc._.stances or []
+    return {
+        "actors": [_actor(actor, doc) for actor in actors],
+        "stances": [_stance(index, stance, doc) for index, stance in enumerate(stances, start=1)],
+        "sentences": [{"text": s.text, "start": s.start_char, "end": s.end_char} for s in doc.sents],
+    }
+
+
+def _span(span: TextSpan, doc: Doc) -> dict[str, Any]:
+    return {"text": doc.text[span.start : span.end], "start": span.start, "end": span.end}
+
+
+def _actor(actor: Actor, doc: Doc) -> dict[str, Any]:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "kind": actor.kind,
+        "country": actor.country,
+        "sector": actor.sector,
+        "title": actor.title,
+        "mentions": [
+            {"text": doc.text[m.start : m.end], "start": m.start, "end": m.end, "sentence": m.sentence}
+            for m in actor.mentions
+        ],
+        "salience": round(actor.salience, 4),
+    }
+
+
+def _stance(index: int, stance: Stance, doc: Doc) -> dict[str, Any]:
+    category = categories()[stance.event]
+    return {
+        "id": f"s{index}",
+        "holder": stance.holder,
+        "target": stance.target,
+        "event": stance.event,
+        "mode": stance.mode,
+        "cameo": stance.cameo or category.cameo[0],
+        "quad": category.quad,
+        "score": category.score,
+        "modality": stance.modality,
+        "trigger": _span(stance.trigger, doc),
+        "content": _span(stance.content, doc) if stance.content else None,
+        "attributed_to": stance.attributed_to,
+        "sentence": stance.sentence,
+        "evidence": _span(stance.evidence, doc),
+        "confidence": round(stance.confidence, 4),
+    }

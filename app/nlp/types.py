@@ -1,0 +1,68 @@
+"""Plain records the extraction stages exchange through ``Doc`` extensions.
+
+The actor stage fills ``doc._.actors`` and ``doc._.actor_mentions``; the stance stage reads
+them and fills ``doc._.stances``. ``app.nlp.serialize`` turns all three into the v1 JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ActorKind = Literal["state", "igo", "ngo", "organization", "person", "group", "armed_group", "other"]
+MentionVia = Literal["name", "demonym", "capital", "seat", "acronym", "title", "nominal", "pronoun"]
+Modality = Literal["asserted", "negated", "hypothetical", "intended", "requested", "alleged"]
+
+
+@dataclass(slots=True)
+class ActorMention:
+    """One place in the text where an actor is named or referred to."""
+
+    actor_id: str
+    start: int  # character offsets into doc.text
+    end: int
+    token_start: int  # token offsets into the doc, end exclusive
+    token_end: int
+    head_i: int  # the token through which the mention takes part in syntax
+    sentence: int
+    via: MentionVia = "name"
+
+
+@dataclass(slots=True)
+class Actor:
+    """One real-world actor with every mention folded into it."""
+
+    id: str
+    name: str
+    kind: ActorKind
+    country: str | None = None
+    sector: str | None = None
+    title: str | None = None
+    mentions: list[ActorMention] = field(default_factory=list)
+    salience: float = 0.0
+
+
+@dataclass(slots=True)
+class TextSpan:
+    """A character span of the submitted text."""
+
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Stance:
+    """Holder -> event -> target, with the evidence for it."""
+
+    holder: list[str]
+    target: list[str]
+    event: str
+    trigger: TextSpan
+    sentence: int
+    evidence: TextSpan
+    mode: str | None = None
+    cameo: str | None = None  # None: the category's first CAMEO root
+    modality: Modality = "asserted"
+    content: TextSpan | None = None
+    attributed_to: str | None = None
+    confidence: float = 0.5
