@@ -107,6 +107,11 @@ def _code_class(code: str) -> str:
     return code if code in {"IGO", "NGO", "IMG"} else "state/country"
 
 
+def _describe(stance: dict[str, Any], codes_by_id: dict[str, str | None]) -> str:
+    holders = sorted(_codes(stance["holder"], codes_by_id))
+    return f"{holders} {stance['event']} {sorted(_codes(stance['target'], codes_by_id))}"
+
+
 def score(records: Sequence[dict[str, Any]], analyses: Sequence[dict[str, Any]]) -> Report:
     """Score analyses (v1 responses, one per record, in order) against the gold records."""
     report = Report(by_event={event: defaultdict(Tally) for event in EVENT_NAMES})
@@ -138,10 +143,7 @@ def score(records: Sequence[dict[str, Any]], analyses: Sequence[dict[str, Any]])
                 {
                     "id": record["id"],
                     "gold": f"{record['source']} {record['event']} {record['target']}",
-                    "got": [
-                        f"{sorted(_codes(s['holder'], codes_by_id))} {s['event']} {sorted(_codes(s['target'], codes_by_id))}"
-                        for s in stances
-                    ],
+                    "got": [_describe(s, codes_by_id) for s in stances],
                     "text": record["text"],
                 }
             )

@@ -1,0 +1,50 @@
+# Stancewire: `make serve` to run, `make test` to check. Everything installs from the lock files.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install serve test lint format typecheck eval openapi lock bench memory gazetteer clean
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+serve: install
+	$(BIN)/stancewire serve
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check app tests scripts bench
+	$(BIN)/ruff format --check app tests scripts bench
+
+format: install
+	$(BIN)/ruff format app tests scripts bench
+	$(BIN)/ruff check --fix app tests scripts bench
+
+typecheck: install
+	$(BIN)/mypy
+
+eval: install
+	$(BIN)/python -m app.eval_report
+
+openapi: install
+	$(BIN)/stancewire openapi --refresh-example
+
+gazetteer: install
+	$(BIN)/python scripts/build_gazetteer.py
+
+# Regenerate both lock files from pyproject.toml (needs the registry).
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --no-header -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,92 @@
+"""Analysis routes: one article, or a batch of them."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends
+from starlette.responses import Response
+
+from app.api.deps import MetricsDep, PoolDep, SettingsDep, require_api_key
+from app.api.examples import analyze_request_example, analyze_response_example
+from app.api.rendering import check_document, problem_entry, record_outcome, render_analysis
+from app.core.errors import ProblemError, pool_problem, problem
+from app.core.pool import PoolError
+from app.schemas import AnalyzeRequest, AnalyzeResponse, BatchRequest, BatchResponse, Problem
+
+router = APIRouter(prefix="/v1", tags=["analysis"], dependencies=[Depends(require_api_key)])
+
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": description, "content": {"application/problem+json": {}}}
+    for status, description in {
+        401: "Missing or wrong API key (only when API keys are configured).",
+        408: "The body arrived too slowly.",
+        413: "The body or a `text` is too large.",
+        415: "The body is not JSON.",
+        422: "The body is invalid, `text` is blank, or the language is not `en`.",
+        429: "The admission queue is full; retry after `Retry-After` seconds.",
+        503: "Not ready, rebuilding a worker, or shutting down; retry after `Retry-After` seconds.",
+        504: "The analysis took longer than STANCEWIRE_TIMEOUT_S.",
+    }.items()
+}
+_JSON = "application/json"
+
+
+@router.post(
+    "/analyze",
+    operation_id="analyze",
+    response_model=AnalyzeResponse,
+    responses={
+        200: {"content": {_JSON: {"example": analyze_response_example()}}, "description": "The analysis."},
+        **_PROBLEMS,
+    },
+)
+async def analyze(
+    document: Annotated[AnalyzeRequest, Body(examples=[analyze_request_example()])],
+    pool: PoolDep,
+    settings: SettingsDep,
+    metrics: MetricsDep,
+) -> Response:
+    """Analyse one article and return its actors and stances."""
+    check_document(document, settings)
+    started = time.perf_counter()
+    outcome = await pool.analyze(document.text, document.options.include_sentences)
+    record_outcome(metrics, outcome)
+    return Response(render_analysis(document, outcome, time.perf_counter() - started, settings.model), media_type=_JSON)
+
+
+@router.post(
+    "/analyze/batch",
+    operation_id="analyzeBatch",
+    response_model=BatchResponse,
+    responses={200: {"description": "One result per document, in order."}, **_PROBLEMS},
+)
+async def analyze_batch(batch: BatchRequest, pool: PoolDep, settings: SettingsDep, metrics: MetricsDep) -> Response:
+    """Analyse several articles; a document that fails never fails the others."""
+    if len(batch.documents) > settings.max_batch:
+        raise ProblemError(413, f"A batch holds at most {settings.max_batch} documents.", field="documents")
+    entries: list[bytes | None] = []
+    admitted: list[int] = []
+    for index, document in enumerate(batch.documents):
+        try:
+            check_document(document, settings)
+        except ProblemError as exc:
+            entries.append(problem_entry(document.id, problem(exc.status, exc.detail, slug=exc.slug)))
+            continue
+        entries.append(None)
+        admitted.append(index)
+    started = time.perf_counter()
+    items = [(batch.documents[i].text, batch.documents[i].options.include_sentences) for i in admitted]
+    outcomes = await pool.analyze_many(items) if items else []
+    elapsed = time.perf_counter() - started
+    for index, outcome in zip(admitted, outcomes, strict=True):
+        document = batch.documents[index]
+        if isinstance(outcome, PoolError):
+            body, reason = pool_problem(outcome, settings.retry_after_s)
+            metrics.rejected.labels(reason=reason).inc()
+            entries[index] = problem_entry(document.id, body)
+        else:
+            record_outcome(metrics, outcome)
+            entries[index] = render_analysis(document, outcome, elapsed, settings.model)
+    return Response(b'{"results":[' + b",".join(e for e in entries if e is not None) + b"]}", media_type=_JSON)

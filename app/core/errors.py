@@ -1,0 +1,122 @@
+"""RFC 9457 problem responses for every error the service returns."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from app.core.pool import AnalysisFailed, AnalysisTimeout, NotReady, PoolError, QueueFull, WorkerLost
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("stancewire.errors")
+
+# Pool failures as (status, problem slug, reason label for stancewire_rejected_total).
+_POOL_STATUS: dict[type[PoolError], tuple[int, str, str]] = {
+    QueueFull: (429, "queue-full", "queue_full"),
+    NotReady: (503, "not-ready", "not_ready"),
+    WorkerLost: (503, "worker-lost", "worker_lost"),
+    AnalysisTimeout: (504, "timeout", "timeout"),
+    AnalysisFailed: (500, "analysis-failed", "analysis_failed"),
+}
+_SLUGS = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed", 408: "body-timeout",
+          413: "too-large", 415: "unsupported-media-type", 422: "invalid-body"}  # fmt: skip
+
+
+class ProblemError(Exception):
+    """An error the routes raise to answer with a problem document."""
+
+    def __init__(self, status: int, detail: str, *, slug: str | None = None, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.slug = slug or _SLUGS.get(status, "error")
+        self.field = field
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    instance: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Build a problem document."""
+    body: dict[str, Any] = {
+        "type": f"/problems/{slug or _SLUGS.get(status, 'error')}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance is not None:
+        body["instance"] = instance
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    """Wrap a problem document in an ``application/problem+json`` response."""
+    return Response(orjson.dumps(body), status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def pool_problem(error: PoolError, retry_after: int, instance: str | None = None) -> tuple[dict[str, Any], str]:
+    """Return the problem document for a pool failure and its rejection reason."""
+    status, slug, reason = _POOL_STATUS.get(type(error), (500, "error", "error"))
+    return problem(status, str(error), slug=slug, instance=instance), reason
+
+
+def retry_headers(status: int, retry_after: int) -> dict[str, str] | None:
+    """Return Retry-After for the statuses a client should retry."""
+    return {"Retry-After": str(retry_after)} if status in (429, 503) else None
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Return the offending fields without echoing their (possibly huge) input."""
+    return [
+        {"loc": [str(part) for part in err.get("loc", ())], "msg": str(err.get("msg", "")), "type": err.get("type")}
+        for err in exc.errors()
+    ]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every error as a problem document, never a stack trace."""
+
+    @app.exception_handler(ProblemError)
+    async def _problem_error(request: Request, exc: ProblemError) -> Response:
+        errors = [{"loc": ["body", exc.field], "msg": exc.detail, "type": exc.slug}] if exc.field else None
+        return problem_response(
+            problem(exc.status, exc.detail, slug=exc.slug, instance=request.url.path, errors=errors)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = validation_errors(exc)
+        first = errors[0] if errors else {"loc": [], "msg": "invalid body"}
+        detail = f"{'.'.join(first['loc'])}: {first['msg']}" if first["loc"] else str(first["msg"])
+        return problem_response(problem(422, detail, instance=request.url.path, errors=errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).description
+        headers = dict(exc.headers) if exc.headers else None
+        return problem_response(problem(exc.status_code, detail, instance=request.url.path), headers=headers)
+
+    @app.exception_handler(PoolError)
+    async def _pool(request: Request, exc: PoolError) -> Response:
+        settings = request.app.state.settings
+        body, reason = pool_problem(exc, settings.retry_after_s, request.url.path)
+        request.app.state.metrics.rejected.labels(reason=reason).inc()
+        return problem_response(body, headers=retry_headers(body["status"], settings.retry_after_s))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return problem_response(problem(500, "The service failed to handle this request.", instance=request.url.path))

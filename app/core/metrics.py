@@ -1,0 +1,70 @@
+"""Prometheus metrics of one app instance, on a registry of its own."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from app.core.pool import PoolHooks
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60)
+_TOKEN_BUCKETS = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000)
+_BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
+
+
+class Metrics:
+    """Every collector the service exports; no label ever carries text or actor names."""
+
+    def __init__(self, version: str, model: str) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.requests = Counter(
+            "stancewire_requests_total", "HTTP requests answered.", ["route", "method", "status"], registry=r
+        )
+        self.request_duration = Histogram(
+            "stancewire_request_duration_seconds",
+            "Time to answer an HTTP request.",
+            ["route"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.stage_seconds = Histogram(
+            "stancewire_pipeline_stage_seconds",
+            "Time one document spends in a pipeline stage (parse, actors, stances).",
+            ["stage"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.documents = Counter("stancewire_documents", "Documents analysed.", registry=r)
+        self.tokens = Counter("stancewire_tokens", "Tokens analysed.", registry=r)
+        self.document_tokens = Histogram(
+            "stancewire_document_tokens", "Tokens per analysed document.", buckets=_TOKEN_BUCKETS, registry=r
+        )
+        self.stances = Counter("stancewire_stances", "Stances reported, by PLOVER event.", ["event"], registry=r)
+        self.actors = Counter("stancewire_actors", "Actors reported, by kind.", ["kind"], registry=r)
+        self.queue_depth = Gauge("stancewire_queue_depth", "Documents admitted and waiting for a worker.", registry=r)
+        self.inflight = Gauge("stancewire_inflight", "Documents being analysed by workers.", registry=r)
+        self.batch_size = Histogram(
+            "stancewire_batch_size", "Documents per micro-batch sent to a worker.", buckets=_BATCH_BUCKETS, registry=r
+        )
+        self.workers = Gauge("stancewire_workers", "Worker processes by state (ready, busy).", ["state"], registry=r)
+        self.worker_restarts = Counter("stancewire_worker_restarts", "Worker processes replaced.", registry=r)
+        self.rejected = Counter("stancewire_rejected", "Requests refused, by reason.", ["reason"], registry=r)
+        self.build_info = Gauge("stancewire_build_info", "Service version and model.", ["version", "model"], registry=r)
+        self.build_info.labels(version=version, model=model).set(1)
+        for state in ("ready", "busy"):
+            self.workers.labels(state=state).set(0)
+
+    def pool_hooks(self) -> PoolHooks:
+        """Return callbacks that keep the pool's gauges and counters current."""
+
+        def on_state(ready: int, busy: int, queued: int, inflight: int) -> None:
+            self.workers.labels(state="ready").set(ready)
+            self.workers.labels(state="busy").set(busy)
+            self.queue_depth.set(queued)
+            self.inflight.set(inflight)
+
+        return PoolHooks(
+            on_batch=self.batch_size.observe,
+            on_restart=self.worker_restarts.inc,
+            on_state=on_state,
+        )

@@ -1,0 +1,411 @@
+"""A self-healing pool of worker processes fed with micro-batches from a bounded queue.
+
+The stdlib ``ProcessPoolExecutor`` breaks for good when one worker dies; this pool gives
+each worker its own pipe, notices a death through the process sentinel, fails only the
+documents that worker held, and starts a replacement.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from app.core.config import Settings
+from app.core.worker import READY, worker_main
+
+log = logging.getLogger("stancewire.pool")
+
+
+class PoolError(Exception):
+    """Base of the reasons a document was not analysed."""
+
+
+class QueueFull(PoolError):
+    """The admission queue is at its limit."""
+
+
+class NotReady(PoolError):
+    """No worker can take work: starting, rebuilding or shutting down."""
+
+
+class WorkerLost(PoolError):
+    """The worker holding the document died or hung."""
+
+
+class AnalysisTimeout(PoolError):
+    """The document was not analysed within the deadline."""
+
+
+class AnalysisFailed(PoolError):
+    """The pipeline raised on this document."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    """A worker's plain result for one document."""
+
+    body: bytes
+    tokens: int
+    timings: dict[str, float]
+    events: dict[str, int]
+    kinds: dict[str, int]
+    queued_s: float = 0.0
+
+
+@dataclass(slots=True)
+class _Job:
+    text: str
+    include_sentences: bool
+    future: asyncio.Future[Outcome]
+    enqueued: float = field(default_factory=time.perf_counter)
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, model: str, serial: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child_conn = context.Pipe()
+        self.process: BaseProcess = context.Process(
+            target=worker_main, args=(child_conn, model), name=f"stancewire-worker-{serial}", daemon=True
+        )
+        self.process.start()
+        child_conn.close()
+        self.pid = self.process.pid
+
+    def wait_ready(self, timeout: float) -> None:
+        """Block until the worker has loaded the model."""
+        ready = wait([self.conn, self.process.sentinel], timeout)
+        if self.conn not in ready:
+            raise _WorkerDied("worker did not start")
+        status, info = self.conn.recv()
+        if status != READY:
+            raise _WorkerDied(f"worker failed to start: {info}")
+
+    def run(self, items: list[tuple[str, bool]], timeout: float) -> list[dict[str, Any]]:
+        """Send one batch and block until its results come back or the worker dies."""
+        try:
+            self.conn.send(items)
+        except (BrokenPipeError, OSError) as exc:
+            raise _WorkerDied("pipe closed") from exc
+        ready = wait([self.conn, self.process.sentinel], timeout)
+        if self.conn in ready:
+            try:
+                results: list[dict[str, Any]] = self.conn.recv()
+                return results
+            except (EOFError, OSError) as exc:
+                raise _WorkerDied("pipe closed mid-result") from exc
+        raise _WorkerDied("worker died" if ready else "worker hung past the hard deadline")
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def stop(self, grace: float) -> None:
+        """Ask the worker to exit, then kill it if it does not."""
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.process.join(grace)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(grace)
+        self.conn.close()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+@dataclass(slots=True)
+class PoolHooks:
+    """Callbacks the pool reports through, so it stays free of metrics code."""
+
+    on_batch: Callable[[int], None] = lambda size: None
+    on_restart: Callable[[], None] = lambda: None
+    on_state: Callable[[int, int, int, int], None] = lambda ready, busy, queued, inflight: None
+
+
+class WorkerPool:
+    """Admit documents, batch them, and run them on worker processes."""
+
+    def __init__(self, settings: Settings, hooks: PoolHooks | None = None) -> None:
+        self._settings = settings
+        self._hooks = hooks or PoolHooks()
+        self._workers: list[_Worker] = []
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Job] = asyncio.Queue()
+        self._carry: _Job | None = None
+        self._busy = 0
+        self._inflight = 0
+        self._replacing = 0
+        self._serial = 0
+        self._closing = False
+        self._quiet = asyncio.Event()  # set while nothing is queued or in flight
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._threads = ThreadPoolExecutor(max_workers=settings.workers * 2 + 2, thread_name_prefix="stancewire-pool")
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._monitor: asyncio.Task[None] | None = None
+        self.restarts = 0
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start every worker, wait for each to load the model, then start dispatching."""
+        started = await asyncio.gather(*(self._spawn() for _ in range(self._settings.workers)))
+        for worker in started:
+            self._idle.put_nowait(worker)
+        self._dispatcher = asyncio.create_task(self._dispatch(), name="stancewire-dispatcher")
+        self._monitor = asyncio.create_task(self._watch_idle(), name="stancewire-monitor")
+        self._report()
+
+    async def close(self, grace: float | None = None) -> None:
+        """Stop admitting, let admitted documents finish, then stop the workers."""
+        self._closing = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._quiet.wait(), grace if grace is not None else self._settings.timeout_s)
+        for task in (self._dispatcher, self._monitor, *self._tasks):
+            if task is not None:
+                task.cancel()
+        await asyncio.gather(*(t for t in (self._dispatcher, self._monitor, *self._tasks) if t), return_exceptions=True)
+        await asyncio.gather(*(asyncio.to_thread(w.stop, 5.0) for w in self._workers))
+        self._workers.clear()
+        self._fail_waiting(NotReady("the service is shutting down"))
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """True when every worker has its model loaded and none is being replaced."""
+        return (
+            not self._closing
+            and self._replacing == 0
+            and len(self._workers) == self._settings.workers
+            and all(w.alive() for w in self._workers)
+        )
+
+    @property
+    def accepting(self) -> bool:
+        """True when at least one worker is up and the pool is not shutting down."""
+        return not self._closing and any(w.alive() for w in self._workers)
+
+    @property
+    def queue_depth(self) -> int:
+        return self._queue.qsize() + (1 if self._carry else 0)
+
+    @property
+    def free_slots(self) -> int:
+        return max(self._settings.queue_limit - self.queue_depth, 0)
+
+    def worker_pids(self) -> list[int]:
+        """Return the process ids of the current workers."""
+        return [w.pid for w in self._workers if w.pid is not None]
+
+    # -- admission -----------------------------------------------------------------------
+
+    async def analyze(self, text: str, include_sentences: bool = False) -> Outcome:
+        """Analyse one text; raise a ``PoolError`` subclass when it cannot be done."""
+        (outcome,) = await self.analyze_many([(text, include_sentences)])
+        if isinstance(outcome, PoolError):
+            raise outcome
+        return outcome
+
+    async def analyze_many(self, items: Sequence[tuple[str, bool]]) -> list[Outcome | PoolError]:
+        """Admit all of ``items`` at once (or none), and return each one's outcome in order."""
+        if not self.accepting:
+            raise NotReady("the service is starting, rebuilding or shutting down")
+        if len(items) > self.free_slots:
+            raise QueueFull(f"the admission queue is full ({self._settings.queue_limit} documents)")
+        loop = asyncio.get_running_loop()
+        jobs = [_Job(text, include, loop.create_future()) for text, include in items]
+        for job in jobs:
+            self._queue.put_nowait(job)
+        self._quiet.clear()
+        self._report()
+        return await asyncio.gather(*(self._await(job) for job in jobs))
+
+    async def _await(self, job: _Job) -> Outcome | PoolError:
+        try:
+            return await asyncio.wait_for(asyncio.shield(job.future), self._settings.timeout_s)
+        except TimeoutError:
+            job.future.cancel()  # the dispatcher skips it if it is still queued
+            return AnalysisTimeout(f"analysis took longer than {self._settings.timeout_s:g} s")
+        except PoolError as exc:
+            return exc
+
+    # -- dispatch ------------------------------------------------------------------------
+
+    async def _next_job(self, timeout: float | None) -> _Job | None:
+        if self._carry is not None:
+            job, self._carry = self._carry, None
+            return job
+        if timeout is None:
+            return await self._queue.get()
+        try:
+            return self._queue.get_nowait()
+        except asyncio.QueueEmpty:
+            if timeout <= 0:
+                return None
+        try:
+            return await asyncio.wait_for(self._queue.get(), timeout)
+        except TimeoutError:
+            return None
+
+    async def _dispatch(self) -> None:
+        loop = asyncio.get_running_loop()
+        window = self._settings.batch_window_ms / 1000
+        while True:
+            first = await self._next_job(None)
+            if first is None or first.future.done():
+                continue
+            worker = await self._live_worker()
+            batch, chars = [first], len(first.text)
+            closes_at = loop.time() + window
+            while len(batch) < self._settings.batch_max_docs:
+                job = await self._next_job(closes_at - loop.time())
+                if job is None:
+                    break
+                if job.future.done():
+                    continue
+                if chars + len(job.text) > self._settings.batch_max_chars:
+                    self._carry = job
+                    break
+                batch.append(job)
+                chars += len(job.text)
+            self._track(asyncio.create_task(self._run(worker, batch)))
+
+    async def _live_worker(self) -> _Worker:
+        # A worker can die while it waits in the idle queue; never hand it a batch.
+        while True:
+            worker = await self._idle.get()
+            if worker.alive():
+                return worker
+            self._schedule_replacement(worker)
+
+    async def _run(self, worker: _Worker, batch: list[_Job]) -> None:
+        self._busy += 1
+        self._inflight += len(batch)
+        self._hooks.on_batch(len(batch))
+        self._report()
+        sent = time.perf_counter()
+        hard_deadline = self._settings.timeout_s * 3
+        try:
+            items = [(job.text, job.include_sentences) for job in batch]
+            loop = asyncio.get_running_loop()
+            results = await loop.run_in_executor(self._threads, worker.run, items, hard_deadline)
+        except _WorkerDied as exc:
+            log.warning("worker %s lost with %d documents: %s", worker.pid, len(batch), exc)
+            for job in batch:
+                if not job.future.done():
+                    job.future.set_exception(WorkerLost("the worker analysing this document was lost; retry"))
+            self._schedule_replacement(worker)
+        else:
+            for job, result in zip(batch, results, strict=True):
+                if job.future.done():
+                    continue
+                if "body" in result:
+                    job.future.set_result(
+                        Outcome(
+                            body=result["body"],
+                            tokens=result["tokens"],
+                            timings=result["timings"],
+                            events=result["events"],
+                            kinds=result["kinds"],
+                            queued_s=sent - job.enqueued,
+                        )
+                    )
+                else:
+                    job.future.set_exception(AnalysisFailed(result.get("error") or "analysis failed"))
+            self._idle.put_nowait(worker)
+        finally:
+            self._busy -= 1
+            self._inflight -= len(batch)
+            self._report()
+
+    # -- healing -------------------------------------------------------------------------
+
+    async def _spawn(self) -> _Worker:
+        self._serial += 1
+        worker = await asyncio.to_thread(_Worker, self._settings.model, self._serial)
+        self._workers.append(worker)
+        try:
+            await asyncio.to_thread(worker.wait_ready, self._settings.worker_start_timeout_s)
+        except _WorkerDied:
+            self._workers.remove(worker)
+            await asyncio.to_thread(worker.kill)
+            raise
+        return worker
+
+    def _schedule_replacement(self, dead: _Worker) -> None:
+        if dead not in self._workers:
+            return
+        self._workers.remove(dead)
+        self.restarts += 1
+        self._hooks.on_restart()
+        self._replacing += 1
+        self._report()
+        self._track(asyncio.create_task(self._replace(dead)))
+
+    async def _replace(self, dead: _Worker) -> None:
+        try:
+            await asyncio.to_thread(dead.kill)
+            delay = 0.5
+            while not self._closing:
+                try:
+                    worker = await self._spawn()
+                except _WorkerDied as exc:
+                    log.error("replacement worker failed to start: %s; retrying in %.1f s", exc, delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 30.0)
+                    continue
+                self._idle.put_nowait(worker)
+                log.info("worker %s replaced by %s", dead.pid, worker.pid)
+                return
+        finally:
+            self._replacing -= 1
+            self._report()
+
+    async def _watch_idle(self) -> None:
+        """Notice workers that die while idle, so /readyz tells the truth between requests."""
+        while True:
+            await asyncio.sleep(0.25)
+            for worker in list(self._workers):
+                if not worker.alive():
+                    self._schedule_replacement(worker)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _track(self, task: asyncio.Task[None]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _fail_waiting(self, error: PoolError) -> None:
+        pending = [self._carry] if self._carry else []
+        self._carry = None
+        while not self._queue.empty():
+            pending.append(self._queue.get_nowait())
+        for job in pending:
+            if not job.future.done():
+                job.future.set_exception(error)
+
+    def _report(self) -> None:
+        if self.queue_depth or self._inflight:
+            self._quiet.clear()
+        else:
+            self._quiet.set()
+        ready = sum(1 for w in self._workers if w.alive())
+        self._hooks.on_state(ready, self._busy, self.queue_depth, self._inflight)

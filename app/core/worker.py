@@ -1,0 +1,64 @@
+"""The code a worker process runs: load the model once, then analyse batches from a pipe."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import Counter
+from multiprocessing.connection import Connection
+from typing import Any
+
+import orjson
+
+# Messages on the pipe, parent -> worker: a list of (text, include_sentences) tuples, or None to stop.
+# worker -> parent: ("ready", info) once, then one list of result dicts per batch.
+READY = "ready"
+FAILED = "failed"
+
+
+def worker_main(conn: Connection, model: str) -> None:
+    """Serve analysis batches over ``conn`` until told to stop or the pipe closes."""
+    # Ctrl-C reaches the whole process group; the parent decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        from app.nlp.pipeline import load_pipeline
+
+        nlp = load_pipeline(model)
+        nlp("Warm the pipeline up.")
+    except Exception as exc:
+        conn.send((FAILED, f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send((READY, {"pid": os.getpid(), "model": f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"}))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        conn.send(analyze_batch(nlp, message))
+
+
+def analyze_batch(nlp: Any, items: list[tuple[str, bool]]) -> list[dict[str, Any]]:
+    """Analyse ``items`` and return plain results: JSON bytes plus counts for metrics."""
+    from app.nlp.pipeline import analyze_texts
+
+    results = analyze_texts(nlp, [text for text, _ in items])
+    payloads: list[dict[str, Any]] = []
+    for (_, include_sentences), result in zip(items, results, strict=True):
+        analysis = result.analysis
+        if analysis is None:
+            payloads.append({"error": result.error, "tokens": result.tokens, "timings": result.timings})
+            continue
+        if not include_sentences:
+            analysis.pop("sentences", None)
+        payloads.append(
+            {
+                "body": orjson.dumps(analysis),
+                "tokens": result.tokens,
+                "timings": result.timings,
+                "events": dict(Counter(stance["event"] for stance in analysis["stances"])),
+                "kinds": dict(Counter(actor["kind"] for actor in analysis["actors"])),
+            }
+        )
+    return payloads

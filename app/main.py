@@ -1,0 +1,79 @@
+"""The ASGI application: ``create_app`` builds it, ``app`` is the default instance."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import __version__
+from app.api.routes import analyze, meta, ops
+from app.core.config import Settings
+from app.core.errors import install_error_handlers
+from app.core.logging import configure_logging
+from app.core.metrics import Metrics
+from app.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
+from app.core.pool import WorkerPool
+
+DESCRIPTION = """\
+Stancewire turns news articles into structured data: **who** (actors) takes **what stance or
+action** (PLOVER 2021 event categories) **toward whom**, with the evidence to trust it.
+
+Every error is an RFC 9457 `application/problem+json` document.
+"""
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the worker pool before serving and stop it after the last request."""
+    pool = WorkerPool(app.state.settings, app.state.metrics.pool_hooks())
+    app.state.pool = pool
+    await pool.start()
+    try:
+        yield
+    finally:
+        await pool.close()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the Stancewire ASGI app; nothing heavy happens until its lifespan starts."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+    metrics = Metrics(version=__version__, model=settings.model)
+    app = FastAPI(
+        title="Stancewire",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    install_error_handlers(app)
+    app.include_router(analyze.router)
+    app.include_router(meta.router)
+    app.include_router(ops.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(
+        BodyGuardMiddleware, metrics=metrics, max_bytes=settings.max_body_bytes, read_timeout_s=settings.body_timeout_s
+    )
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    # `app.main:app` is built on first access, so importing this module stays cheap.
+    if name == "app":
+        instance = create_app()
+        globals()["app"] = instance
+        return instance
+    raise AttributeError(name)

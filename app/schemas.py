@@ -1,0 +1,165 @@
+"""The v1 API contract: request and response bodies (fields may be added, never renamed)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ActorKind = Literal["state", "igo", "ngo", "organization", "person", "group", "armed_group", "other"]
+EventName = Literal[
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+]  # fmt: skip
+Quad = Literal["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"]
+Modality = Literal["asserted", "negated", "hypothetical", "intended", "requested", "alleged"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AnalyzeOptions(_Strict):
+    """What to include in the response besides actors and stances."""
+
+    include_sentences: bool = Field(False, description="Return the sentence spans the text was split into.")
+
+
+class AnalyzeRequest(_Strict):
+    """One article to analyse."""
+
+    text: str = Field(description="The article text (not blank; at most STANCEWIRE_MAX_TEXT_CHARS characters).")
+    id: str | None = Field(None, max_length=256, description="Your identifier for the document, echoed back.")
+    language: str = Field("en", description="ISO 639-1 language of the text; only `en` is supported.")
+    options: AnalyzeOptions = Field(default_factory=AnalyzeOptions, description="Response options.")
+
+
+class BatchRequest(_Strict):
+    """Several articles analysed in one request."""
+
+    documents: list[AnalyzeRequest] = Field(
+        min_length=1, description="The documents, 1 to STANCEWIRE_MAX_BATCH of them."
+    )
+
+
+class TextSpan(BaseModel):
+    """A span of the submitted text: `text == submitted[start:end]`."""
+
+    text: str = Field(description="The covered text.")
+    start: int = Field(ge=0, description="Character offset of the first character.")
+    end: int = Field(ge=0, description="Character offset just past the last character.")
+
+
+class Mention(TextSpan):
+    """One place where an actor is named or referred to."""
+
+    sentence: int = Field(ge=0, description="Index of the sentence the mention is in, from 0.")
+
+
+class Actor(BaseModel):
+    """One real-world actor with every mention of it folded in."""
+
+    id: str = Field(description="Identifier within this response, e.g. `a1`.", examples=["a1"])
+    name: str = Field(description="Canonical name, e.g. `United States`.")
+    kind: ActorKind = Field(description="What sort of actor this is.")
+    country: str | None = Field(
+        description="ISO 3166-1 alpha-3 code: a state's own, or the country a person, organisation or group belongs to."
+    )
+    sector: str | None = Field(description="CAMEO-style sector code (GOV, MIL, REB, OPP, CVL, BUS, MED, JUD, …).")
+    title: str | None = Field(description="Title or office of a person, e.g. `Ambassador`.")
+    mentions: list[Mention] = Field(description="Every mention of the actor, in text order.")
+    salience: float = Field(ge=0, le=1, description="How central the actor is to the article, 0..1.")
+
+
+class Stance(BaseModel):
+    """Who takes what stance or action toward whom, with its evidence."""
+
+    id: str = Field(description="Identifier within this response, e.g. `s1`.")
+    holder: list[str] = Field(description="Actor ids of who takes the stance.")
+    target: list[str] = Field(description="Actor ids of whom it is directed at; may be empty.")
+    event: EventName = Field(description="PLOVER 2021 event category.")
+    mode: str | None = Field(description="PLOVER mode where the text makes it evident (e.g. `visit`, `aerial`).")
+    cameo: str = Field(description="CAMEO root code.")
+    quad: Quad = Field(description="PLOVER quad class.")
+    score: float = Field(ge=-10, le=10, description="PLOVER conflict-cooperation score, -10..10.")
+    modality: Modality = Field(description="Whether the event happened, is negated, hypothetical, intended, …")
+    trigger: TextSpan = Field(description="The words that express the event.")
+    content: TextSpan | None = Field(description="What is asked, agreed, rejected, … where the text says.")
+    attributed_to: str | None = Field(description="Actor id of whoever reports the stance, if not the holder.")
+    sentence: int = Field(ge=0, description="Index of the sentence, from 0.")
+    evidence: TextSpan = Field(description="The sentence the stance was found in.")
+    confidence: float = Field(ge=0, le=1, description="0..1; ranks a sentence's main event first.")
+
+
+class Meta(BaseModel):
+    """How the analysis was made."""
+
+    model: str = Field(description="spaCy model the workers use.")
+    version: str = Field(description="Stancewire version.")
+    tokens: int = Field(ge=0, description="Tokens in the text.")
+    elapsed_ms: float = Field(ge=0, description="Time from admission to result, in milliseconds.")
+
+
+class AnalyzeResponse(BaseModel):
+    """The actors and stances found in one article."""
+
+    id: str | None = Field(description="The request's `id`, echoed.")
+    language: Literal["en"] = Field(description="Language the text was analysed as.")
+    actors: list[Actor] = Field(description="Actors, most salient first.")
+    stances: list[Stance] = Field(description="Stances, in text order.")
+    sentences: list[TextSpan] | None = Field(None, description="Sentence spans; only with `include_sentences`.")
+    meta: Meta = Field(description="Model, version, size and timing.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str = Field(description="URI reference identifying the problem type.")
+    title: str = Field(description="Short summary of the problem type.")
+    status: int = Field(description="HTTP status code.")
+    detail: str = Field(description="What went wrong with this request.")
+    instance: str | None = Field(None, description="The request path.")
+    errors: list[dict[str, object]] | None = Field(
+        None, description="For validation problems: each offending field (`loc`) and why (`msg`)."
+    )
+
+
+class BatchError(BaseModel):
+    """A document of a batch that could not be analysed."""
+
+    id: str | None = Field(description="The document's `id`.")
+    error: Problem = Field(description="Why it was not analysed.")
+
+
+class BatchResponse(BaseModel):
+    """One result per submitted document, in order."""
+
+    results: list[AnalyzeResponse | BatchError] = Field(description="An analysis or an error per document.")
+
+
+class EventCategory(BaseModel):
+    """One PLOVER category."""
+
+    name: EventName
+    definition: str
+    cameo: list[str] = Field(description="CAMEO root codes the category covers; the first is the default.")
+    quad: Quad
+    score: float = Field(description="PLOVER conflict-cooperation score.")
+    modes: list[str] = Field(description="Modes a stance of this category may carry.")
+
+
+class Taxonomy(BaseModel):
+    """Event categories, actor kinds and sectors the service reports."""
+
+    events: list[EventCategory]
+    actor_kinds: dict[str, str] = Field(description="Kind -> meaning.")
+    sectors: dict[str, str] = Field(description="Sector code -> meaning.")
+    modalities: list[Modality]
+
+
+class Health(BaseModel):
+    """Liveness or readiness."""
+
+    status: Literal["ok", "ready", "not_ready"]
+    workers: int | None = Field(None, description="Workers alive (readiness only).")
+    restarts: int | None = Field(None, description="Workers replaced since start (readiness only).")
