@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(2_000_000, ge=1024, description="Largest accepted request body, in bytes.")
     max_batch: int = Field(64, ge=1, description="Most documents in one /v1/analyze/batch request.")
     queue_limit: int = Field(256, ge=1, description="Documents waiting for a worker before 429.")
-    batch_window_ms: float = Field(5.0, ge=0, description="How long a free worker waits to fill a micro-batch.")
+    batch_window_ms: float = Field(2.0, ge=0, description="How long a free worker waits to fill a micro-batch.")
     batch_max_docs: int = Field(32, ge=1, description="Most documents in one micro-batch.")
     batch_max_chars: int = Field(200_000, ge=1, description="Most characters in one micro-batch.")
     body_timeout_s: float = Field(10.0, gt=0, description="Deadline for each chunk of a request body before 408.")
