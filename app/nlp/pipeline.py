@@ -53,14 +53,14 @@ def analyze_texts(nlp: Language, texts: Sequence[str]) -> list[DocResult]:
     with nlp.memory_zone():
         try:
             return _analyze_batch(nlp, texts)
-        except Exception:  # noqa: BLE001 - isolate the failing text below
+        except Exception:
             pass
     results = []
     for text in texts:
         with nlp.memory_zone():
             try:
                 results.extend(_analyze_batch(nlp, [text]))
-            except Exception as exc:  # noqa: BLE001 - reported per document
+            except Exception as exc:
                 results.append(DocResult(analysis=None, error=f"{type(exc).__name__}"))
     return results
 
