@@ -1,0 +1,173 @@
+"""Load and validate the stance lexicon and modality cues once per process."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import yaml
+
+from app.nlp.taxonomy import categories
+from app.nlp.types import Modality
+
+LEXICON_FILE = "data/lexicon.yaml"
+SCHEMA_FILE = "data/lexicon.schema.json"
+MODALITY_FILE = "data/modality.yaml"
+_MODALITIES: tuple[Modality, ...] = ("negated", "hypothetical", "intended", "requested", "alleged")
+
+
+class LexiconError(ValueError):
+    """The lexicon data is malformed or inconsistent with the taxonomy."""
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """Which syntactic roles supply a stance's holder, target and content, in order of preference."""
+
+    name: str
+    holder: tuple[str, ...]
+    target: tuple[str, ...]
+    content: tuple[str, ...]
+    reciprocal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One trigger lemma with its event, frame and optional constraints."""
+
+    lemma: str
+    pos: str  # "verb" | "noun"
+    event: str
+    frame: Frame
+    with_words: frozenset[str] = frozenset()
+    objects: frozenset[str] = frozenset()
+    mode: str | None = None
+    cameo: str | None = None
+    embeds: Modality | None = None
+
+    @property
+    def specificity(self) -> int:
+        """Rank constrained entries above plain ones for the same lemma."""
+        return int(bool(self.with_words)) + int(bool(self.objects))
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Word lists for modality, attribution and off-topic sentences (``modality.yaml``)."""
+
+    modals: dict[str, Modality]
+    reported_intended: frozenset[str]
+    embedders: dict[str, Modality]
+    conditional_marks: frozenset[str]
+    ultimatum_marks: frozenset[str]
+    deontic: frozenset[str]
+    attribution_verbs: frozenset[str]
+    attribution_preps: tuple[tuple[str, ...], ...]
+    off_topic: frozenset[str]
+    off_topic_pos: frozenset[str]
+    carrier_nouns: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Trigger entries keyed by (part of speech, lemma), most specific first, plus the cues."""
+
+    entries: dict[tuple[str, str], tuple[Entry, ...]]
+    frames: dict[str, Frame]
+    cues: Cues
+
+    def lookup(self, pos: str, lemma: str) -> tuple[Entry, ...]:
+        """Return the entries for a lemma used as ``pos`` ("verb" or "noun")."""
+        return self.entries.get((pos, lemma), ())
+
+
+def _read(name: str) -> Any:
+    return resources.files("app.nlp").joinpath(name).read_text("utf-8")
+
+
+def validate_lexicon(raw: Any) -> None:
+    """Raise LexiconError unless ``raw`` matches the schema and names known frames, events and modes."""
+    schema = json.loads(_read(SCHEMA_FILE))
+    try:
+        jsonschema.validate(raw, schema)
+    except jsonschema.ValidationError as exc:
+        path = "/".join(str(p) for p in exc.absolute_path)
+        raise LexiconError(f"lexicon.yaml invalid at {path or '<root>'}: {exc.message}") from exc
+    known = categories()
+    for index, entry in enumerate(raw["entries"]):
+        if entry["frame"] not in raw["frames"]:
+            raise LexiconError(f"entry {index} ({entry['lemmas'][0]}) names unknown frame {entry['frame']!r}")
+        mode = entry.get("mode")
+        if mode is not None and mode not in known[entry["event"]].modes:
+            raise LexiconError(f"entry {index}: mode {mode!r} is not a {entry['event']} mode")
+
+
+def _frames(raw: dict[str, Any]) -> dict[str, Frame]:
+    return {
+        name: Frame(
+            name=name,
+            holder=tuple(spec["holder"]),
+            target=tuple(spec["target"]),
+            content=tuple(spec["content"]),
+            reciprocal=bool(spec.get("reciprocal", False)),
+        )
+        for name, spec in raw.items()
+    }
+
+
+def _entries(raw: list[dict[str, Any]], frames: dict[str, Frame]) -> dict[tuple[str, str], tuple[Entry, ...]]:
+    grouped: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for spec in raw:
+        for lemma in spec["lemmas"]:
+            grouped[(spec["pos"], lemma)].append(
+                Entry(
+                    lemma=lemma,
+                    pos=spec["pos"],
+                    event=spec["event"],
+                    frame=frames[spec["frame"]],
+                    with_words=frozenset(spec.get("with", ())),
+                    objects=frozenset(spec.get("object", ())),
+                    mode=spec.get("mode"),
+                    cameo=spec.get("cameo"),
+                    embeds=spec.get("embeds"),
+                )
+            )
+    # A stable sort keeps file order among equally specific entries.
+    return {key: tuple(sorted(found, key=lambda e: -e.specificity)) for key, found in grouped.items()}
+
+
+def _cues(raw: dict[str, Any]) -> Cues:
+    modals: dict[str, Modality] = {}
+    for modality in ("hypothetical", "intended"):
+        modals.update(dict.fromkeys(raw["modals"][modality], modality))
+    embedders: dict[str, Modality] = {}
+    for modality in _MODALITIES:
+        embedders.update(dict.fromkeys(raw["embedders"].get(modality, ()), modality))
+    return Cues(
+        modals=modals,
+        reported_intended=frozenset(raw["modals"]["reported_intended"]),
+        embedders=embedders,
+        conditional_marks=frozenset(raw["conditional_marks"]),
+        ultimatum_marks=frozenset(raw["ultimatum_marks"]),
+        deontic=frozenset(raw["deontic"]),
+        attribution_verbs=frozenset(raw["attribution_verbs"]),
+        attribution_preps=tuple(tuple(words) for words in raw["attribution_preps"]),
+        off_topic=frozenset(raw["off_topic"]["lemmas"]),
+        off_topic_pos=frozenset(raw["off_topic"]["pos"]),
+        carrier_nouns=frozenset(raw["carrier_nouns"]),
+    )
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """Load, validate and index the lexicon and cue files (cached for the process)."""
+    raw = yaml.safe_load(_read(LEXICON_FILE))
+    validate_lexicon(raw)
+    frames = _frames(raw["frames"])
+    cues = _cues(yaml.safe_load(_read(MODALITY_FILE)))
+    return Lexicon(entries=_entries(raw["entries"], frames), frames=frames, cues=cues)

@@ -1,0 +1,592 @@
+"""The stance stage: holder -> PLOVER event -> target, with modality, attribution and evidence.
+
+Triggers and their argument frames come from ``data/lexicon.yaml`` (see ``app.nlp.lexicon``);
+this module only interprets them over the dependency parse and the actor mentions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from app.nlp import syntax
+from app.nlp.extensions import register_extensions
+from app.nlp.lexicon import Cues, Entry, Lexicon, load_lexicon
+from app.nlp.modality import EmbedLookup, attribution, embedded_modality, is_ultimatum, own_modality
+from app.nlp.types import ActorMention, Modality, Stance, TextSpan
+
+# Categories whose intended performance is itself a commitment to cooperate (CAMEO 03) ...
+COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+# ... or a threat (CAMEO 13).
+CONFLICTUAL = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"})
+# Generic targets of an act in a complement clause ("threatened to ban X", "urged Y to halt attacks on X").
+COMPLEMENT_TARGET_PREPS = ("against", "on", "upon", "with", "to", "into", "from", "in")
+# Confidence: a sentence's main clause outranks embedded ones; verbs outrank nouns.
+BASE_CONFIDENCE = 0.85
+DEPTH_PENALTY = 0.15
+NOUN_PENALTY = 0.1
+TARGET_BONUS = 0.05
+DERIVED_BONUS = 0.08
+MODALITY_PENALTY: dict[str, float] = {
+    "asserted": 0.0,
+    "intended": 0.1,
+    "requested": 0.1,
+    "alleged": 0.1,
+    "hypothetical": 0.15,
+    "negated": 0.2,
+}
+_VERB_POS = frozenset({"VERB"})
+_NOUN_POS = frozenset({"NOUN"})
+_PERSONAL_PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "his", "him", "she", "her", "we", "our"})
+
+
+@dataclass(slots=True)
+class ActorIndex:
+    """Actor ids by the token a mention takes part in syntax through, and by every token it covers."""
+
+    by_head: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_token: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def build(cls, mentions: Iterable[ActorMention]) -> ActorIndex:
+        """Index the doc's actor mentions."""
+        index = cls()
+        for mention in mentions:
+            _add_unique(index.by_head[mention.head_i], mention.actor_id)
+            for i in range(mention.token_start, mention.token_end):
+                _add_unique(index.by_token[i], mention.actor_id)
+        return index
+
+    def at(self, token: Token) -> list[str]:
+        """Return the actors a single token stands for."""
+        return self.by_head.get(token.i) or self.by_token.get(token.i) or []
+
+
+def _add_unique(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)
+
+
+@dataclass(slots=True)
+class Match:
+    """A trigger token with the lexicon entry it matched and the tokens that made it match."""
+
+    token: Token
+    entry: Entry
+    anchor: Token  # where the arguments hang: the trigger, or the carrier noun it modifies
+    extra: list[Token] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Context:
+    """Per-sentence state the argument finders share."""
+
+    doc: Doc
+    sentence: Span
+    sentence_index: int
+    actors: ActorIndex
+    lexicon: Lexicon
+
+    @property
+    def cues(self) -> Cues:
+        """Return the modality and attribution cues."""
+        return self.lexicon.cues
+
+
+# ---------------------------------------------------------------- trigger matching
+
+
+def _pos_key(token: Token) -> str | None:
+    if token.pos_ in _VERB_POS and token.dep_ not in ("amod", "compound"):
+        return "verb"
+    if token.pos_ in _NOUN_POS:
+        return "noun"
+    return None
+
+
+def _object_words(token: Token, key: str) -> list[Token]:
+    """Return the words an entry's ``object`` constraint is checked against."""
+    if key == "noun":
+        return [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
+    words: list[Token] = []
+    for child in token.children:
+        if child.dep_ in ("nsubj", "aux", "auxpass", "neg", "punct", "cc", "conj", "advcl", "ccomp"):
+            continue
+        words.append(child)
+        if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "prep", "agent", "dative"):
+            words.extend(c for c in child.children if c.dep_ in ("compound", "amod", "nmod", "pobj", "prep"))
+            words.extend(g for c in child.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj")
+    return words
+
+
+def _satisfies(token: Token, entry: Entry, key: str) -> list[Token] | None:
+    """Return the tokens that satisfy an entry's constraints, or None when they fail."""
+    extra: list[Token] = []
+    if entry.with_words:
+        found = [c for c in token.children if c.lower_ in entry.with_words and c.dep_ in ("prt", "prep", "advmod")]
+        if not found:
+            return None
+        extra.append(found[0])
+    if entry.objects:
+        found = [w for w in _object_words(token, key) if w.lemma_.lower() in entry.objects or w.lower_ in entry.objects]
+        if not found:
+            return None
+        extra.append(found[0])
+    return extra
+
+
+def match_trigger(token: Token, lexicon: Lexicon) -> Match | None:
+    """Return the most specific lexicon entry ``token`` satisfies, if any."""
+    key = _pos_key(token)
+    if key is None:
+        return None
+    for entry in lexicon.lookup(key, token.lemma_.lower()):
+        extra = _satisfies(token, entry, key)
+        if extra is None:
+            continue
+        anchor = token
+        if key == "noun" and token.dep_ in ("compound", "amod", "nmod"):
+            # "aid groups" names no act; "a mediation effort" does, through its carrier noun.
+            if token.head.lemma_.lower() not in lexicon.cues.carrier_nouns:
+                return None
+            anchor = token.head
+        return Match(token=token, entry=entry, anchor=anchor, extra=extra)
+    return None
+
+
+# ---------------------------------------------------------------- argument roles
+
+
+def _objects(verb: Token) -> list[Token]:
+    if syntax.is_passive(verb):
+        found = syntax.children(verb, "nsubjpass")
+        if not found and verb.dep_ == "acl":
+            found = [verb.head]
+        return found
+    return syntax.children(verb, "dobj")
+
+
+def _datives(token: Token) -> list[Token]:
+    found = []
+    for child in syntax.children(token, "dative"):
+        found.extend(syntax.children(child, "pobj") if child.pos_ == "ADP" else [child])
+    return found
+
+
+def _preps(token: Token, word: str, match: Match) -> list[Token]:
+    words = {word}
+    found = syntax.prep_objects(token, words)
+    if match.entry.pos == "verb":
+        # "imposed sanctions on X": the preposition may hang from the object instead.
+        for obj in _objects(token):
+            found.extend(syntax.prep_objects(obj, words))
+    else:
+        governor = syntax.light_governor(token)
+        if governor is not None and not found:
+            found = syntax.prep_objects(governor, words)
+    return found
+
+
+def _complements(token: Token) -> list[Token]:
+    deps = ("xcomp", "ccomp", "acl") if token.pos_ == "NOUN" else ("xcomp", "ccomp")
+    found = syntax.children(token, *deps)
+    for prep in syntax.children(token, "prep"):
+        found.extend(syntax.children(prep, "pcomp"))
+    return found
+
+
+def _complement_targets(token: Token) -> list[Token]:
+    found: list[Token] = []
+    for clause in _complements(token):
+        found.extend(_objects(clause))
+        found.extend(_datives(clause))
+        for word in COMPLEMENT_TARGET_PREPS:
+            found.extend(syntax.prep_objects(clause, {word}))
+        found.extend(_complement_targets(clause))
+    return found
+
+
+def role_tokens(match: Match, role: str) -> list[Token]:
+    """Return the tokens filling ``role`` for a matched trigger."""
+    token = match.anchor
+    if role.startswith("prep:"):
+        return _preps(token, role[5:], match)
+    if role == "subj":
+        found = syntax.agent(token)
+        return [found] if found is not None else []
+    if role == "obj":
+        return _objects(token) if match.entry.pos == "verb" else syntax.prep_objects(token, {"of"})
+    if role == "dative":
+        return _datives(token)
+    if role == "poss":
+        return syntax.children(token, "poss")
+    if role == "mod":
+        return syntax.children(token, "amod", "compound", "nmod")
+    if role == "by":
+        return syntax.prep_objects(token, {"by", "from"})
+    if role == "governor_subj":
+        governor = syntax.light_governor(token)
+        found = syntax.agent(governor) if governor is not None else None
+        return [found] if found is not None else []
+    if role == "comp_subj":
+        return [s for c in _complements(token) if (s := syntax.finite_subject(c)) is not None]
+    if role == "comp_target":
+        return _complement_targets(token)
+    if role == "between":
+        return syntax.prep_objects(token, {"between"})
+    if role in ("xcomp", "ccomp", "acl"):
+        return syntax.children(token, role)
+    return []
+
+
+def phrase_actors(token: Token, ctx: Context, exclude: set[str]) -> list[str]:
+    """Return the actors a phrase names: at its head, else at the shallowest depth inside it."""
+    found: list[str] = []
+    for conjunct in syntax.coordinated(token):
+        level_found: list[str] = []
+        level = 0
+        for depth, node in syntax.phrase_tokens(conjunct):
+            if depth != level:
+                if level_found:
+                    break
+                level = depth
+            ids = ctx.actors.at(node) or _pronoun_actors(node, ctx, exclude)
+            level_found.extend(i for i in ids if i not in exclude and i not in level_found)
+        found.extend(i for i in level_found if i not in found)
+    return found
+
+
+def _pronoun_actors(token: Token, ctx: Context, exclude: set[str]) -> list[str]:
+    """Resolve an unlinked personal pronoun to the nearest enclosing clause's agent ("Syria says it will")."""
+    if token.pos_ != "PRON" or token.lower_ not in _PERSONAL_PRONOUNS:
+        return []
+    for governor in syntax.governors(token):
+        if governor.pos_ not in ("VERB", "AUX"):
+            continue
+        subject = syntax.agent(governor)
+        if subject is None or subject.i == token.i or subject.pos_ == "PRON":
+            continue
+        ids = [i for i in ctx.actors.at(subject) if i not in exclude]
+        if ids:
+            return ids
+    return []
+
+
+def resolve(match: Match, roles: Iterable[str], ctx: Context, exclude: set[str]) -> list[str]:
+    """Return the actors of the first role that yields any."""
+    for role in roles:
+        ids: list[str] = []
+        for token in role_tokens(match, role):
+            ids.extend(i for i in phrase_actors(token, ctx, exclude) if i not in ids)
+        if ids:
+            return ids
+    return []
+
+
+def content_span(match: Match) -> TextSpan | None:
+    """Return the span of what is asked, agreed, rejected ... (the frame's first content role found)."""
+    for role in match.entry.frame.content:
+        tokens = role_tokens(match, role)
+        if tokens:
+            return phrase_span(tokens[0])
+    return None
+
+
+def phrase_span(token: Token) -> TextSpan:
+    """Return a phrase's span, with its preposition, without trailing appositions and punctuation."""
+    start = token.head if token.dep_ in ("pobj", "pcomp") else token.left_edge
+    start = min(start, token.left_edge, key=lambda t: t.i)
+    cut = [t.i for t in token.subtree if t.i > token.i and (t.dep_ in ("appos", "parataxis") or t.text in ",;:")]
+    last = token.doc[min(cut) - 1] if cut else token.right_edge
+    while last.i > token.i and last.is_punct:
+        last = token.doc[last.i - 1]
+    return TextSpan(start=start.idx, end=last.idx + len(last.text))
+
+
+def trigger_span(match: Match) -> TextSpan:
+    """Return the character span of the trigger with the particle or object that made it match."""
+    tokens = [match.token, *(t for t in match.extra if abs(t.i - match.token.i) <= 4)]
+    first = min(tokens, key=lambda t: t.i)
+    last = max(tokens, key=lambda t: t.i)
+    return TextSpan(start=first.idx, end=last.idx + len(last.text))
+
+
+# ---------------------------------------------------------------- modality, attribution, confidence
+
+
+def embeds_of(lexicon: Lexicon) -> EmbedLookup:
+    """Return a function telling which modality a trigger word imposes on its complement."""
+
+    def lookup(token: Token) -> Modality | None:
+        key = _pos_key(token)
+        if key is None:
+            return None
+        for entry in lexicon.lookup(key, token.lemma_.lower()):
+            if entry.embeds is not None and _satisfies(token, entry, key) is not None:
+                return entry.embeds
+        return None
+
+    return lookup
+
+
+def modality_of(match: Match, ctx: Context) -> tuple[Modality, bool]:
+    """Return the trigger's modality and whether it is an ultimatum ("will X unless Y")."""
+    cues = ctx.cues
+    clause = match.token if match.entry.pos == "verb" else syntax.light_governor(match.anchor)
+    if match.entry.pos == "noun":
+        if any(
+            c.lemma_.lower() in cues.embedders and cues.embedders[c.lemma_.lower()] == "alleged"
+            for c in match.token.children
+        ):
+            return "alleged", False
+        lookup = embeds_of(ctx.lexicon)
+        if clause is None or lookup(clause) is not None or match_trigger(clause, ctx.lexicon) is not None:
+            # A noun names an act as a presupposed fact unless a light verb gives it a mood.
+            return "asserted", False
+    assert clause is not None
+    own = own_modality(clause, cues)
+    ultimatum = is_ultimatum(clause, cues)
+    if own is not None:
+        return own, ultimatum
+    inherited = embedded_modality(clause, cues, embeds_of(ctx.lexicon))
+    if inherited is None:
+        return "asserted", ultimatum
+    modality, governor = inherited
+    return modality, ultimatum or is_ultimatum(governor, cues)
+
+
+def clause_depth(token: Token, cues: Cues) -> int:
+    """Count the clauses between a trigger and its sentence's root, ignoring speech verbs."""
+    depth = 0
+    current = token
+    for _ in range(syntax.MAX_CLIMB):
+        if current.head.i == current.i:
+            break
+        parent = current.head
+        counts = parent.pos_ in ("VERB", "AUX") and current.dep_ not in ("aux", "auxpass")
+        if counts and parent.lemma_ not in cues.attribution_verbs:
+            depth += 1
+        current = parent
+    return depth
+
+
+def confidence(match: Match, ctx: Context, modality: str, has_target: bool) -> float:
+    """Score how surely this is the sentence's main event (0..1): main clause, verb, target, fact."""
+    depth = clause_depth(match.token, ctx.cues)
+    if match.entry.pos == "noun" and syntax.light_governor(match.anchor) is not None:
+        depth -= 1  # a noun object of a light verb is its clause's event ("held talks")
+    score = BASE_CONFIDENCE - DEPTH_PENALTY * max(depth, 0)
+    score -= NOUN_PENALTY if match.entry.pos == "noun" else 0.0
+    score += TARGET_BONUS if has_target else 0.0
+    score -= MODALITY_PENALTY[modality]
+    return min(max(score, 0.05), 0.99)
+
+
+def speaker_id(match: Match, ctx: Context, holders: list[str]) -> str | None:
+    """Return the actor who reports the stance ("officials said", "according to"), if not the holder itself."""
+    speaker = attribution(match.anchor, ctx.sentence, ctx.cues)
+    if speaker is None:
+        return None
+    ids = [i for i in phrase_actors(speaker, ctx, set()) if i not in holders]
+    return ids[0] if ids else None
+
+
+# ---------------------------------------------------------------- stance building
+
+
+def build_stance(match: Match, ctx: Context) -> tuple[Stance, bool] | None:
+    """Turn a matched trigger into a stance and its ultimatum flag, or None when the text names no holder."""
+    frame = match.entry.frame
+    holders = resolve(match, frame.holder, ctx, set())
+    if not holders:
+        return None
+    targets = resolve(match, frame.target, ctx, set(holders))
+    if not targets and match.entry.pos == "verb":
+        targets = _shared_targets(match, ctx, set(holders))
+    modality, ultimatum = modality_of(match, ctx)
+    stance = Stance(
+        holder=holders,
+        target=targets,
+        event=match.entry.event,
+        trigger=trigger_span(match),
+        sentence=ctx.sentence_index,
+        evidence=TextSpan(start=ctx.sentence.start_char, end=ctx.sentence.end_char),
+        mode=match.entry.mode,
+        cameo=match.entry.cameo,
+        modality=modality,
+        content=content_span(match),
+        attributed_to=speaker_id(match, ctx, holders),
+        confidence=confidence(match, ctx, modality, bool(targets)),
+    )
+    return stance, ultimatum
+
+
+def _shared_targets(match: Match, ctx: Context, exclude: set[str]) -> list[str]:
+    """Find targets through a coordinated verb sharing its object ("donated and delivered goods to X")."""
+    for conjunct in match.token.conjuncts:
+        if conjunct.pos_ != "VERB":
+            continue
+        sibling = Match(token=conjunct, entry=match.entry, anchor=conjunct)
+        found = resolve(sibling, match.entry.frame.target, ctx, exclude)
+        if found:
+            return found
+    return []
+
+
+def derived_stance(stance: Stance, ultimatum: bool) -> Stance | None:
+    """Report an intended act as the commitment it expresses: AGREE to cooperate, or THREATEN to harm."""
+    if stance.modality != "intended":
+        return None
+    if ultimatum or stance.event in CONFLICTUAL:
+        event = "THREATEN"
+    elif stance.event in COOPERATIVE:
+        event = "AGREE"
+    else:
+        return None
+    mode = {"AGREE": _agree_mode(stance.event), "THREATEN": None}[event]
+    return replace(stance, event=event, mode=mode, cameo=None, confidence=min(stance.confidence + DERIVED_BONUS, 0.99))
+
+
+def _agree_mode(event: str) -> str | None:
+    return {"CONSULT": "meet", "COOPERATE": "cooperate", "AID": "aid", "CONCEDE": "concede", "RETREAT": "retreat"}.get(
+        event
+    )
+
+
+def deontic_requests(ctx: Context) -> list[Stance]:
+    """Find "A said B must C": a speech verb whose complement obliges someone is A REQUEST B."""
+    found: list[Stance] = []
+    cues = ctx.cues
+    for verb in ctx.sentence:
+        if verb.lemma_ not in cues.attribution_verbs or verb.pos_ != "VERB":
+            continue
+        speaker = syntax.finite_subject(verb)
+        if speaker is None:
+            continue
+        for clause in syntax.children(verb, "ccomp"):
+            modal = _deontic_marker(clause, cues)
+            if modal is None:
+                continue
+            stance = _request_from(verb, speaker, clause, modal, ctx)
+            if stance is not None:
+                found.append(stance)
+    return found
+
+
+def _deontic_marker(clause: Token, cues: Cues) -> Token | None:
+    for aux in syntax.children(clause, "aux"):
+        if aux.lower_ in cues.deontic:
+            return aux
+    if clause.lemma_ in cues.deontic and syntax.children(clause, "xcomp"):
+        return clause
+    return None
+
+
+def _request_from(verb: Token, speaker: Token, clause: Token, modal: Token, ctx: Context) -> Stance | None:
+    holders = phrase_actors(speaker, ctx, set())
+    subject = syntax.finite_subject(clause)
+    if not holders or subject is None:
+        return None
+    targets = phrase_actors(subject, ctx, set(holders))
+    if not targets:
+        return None
+    return Stance(
+        holder=holders,
+        target=targets,
+        event="REQUEST",
+        trigger=TextSpan(start=modal.idx, end=modal.idx + len(modal.text)),
+        sentence=ctx.sentence_index,
+        evidence=TextSpan(start=ctx.sentence.start_char, end=ctx.sentence.end_char),
+        content=phrase_span(clause),
+        confidence=BASE_CONFIDENCE - DEPTH_PENALTY * clause_depth(verb, ctx.cues) + TARGET_BONUS / 2,
+    )
+
+
+def is_off_topic(sentence: Span, cues: Cues) -> bool:
+    """Tell whether a sentence is about sport, weather or prices."""
+    return any(t.pos_ in cues.off_topic_pos and t.lemma_.lower() in cues.off_topic for t in sentence)
+
+
+def _suppressed(match: Match, ctx: Context) -> bool:
+    """Tell whether a noun trigger is only the content of a verb trigger ("lifted a curfew")."""
+    if match.entry.pos != "noun":
+        return False
+    governor = syntax.light_governor(match.anchor)
+    if governor is None or match_trigger(governor, ctx.lexicon) is None:
+        return False
+    own = ("poss", "by", "mod", "between")
+    return not any(phrase_actors(t, ctx, set()) for role in own for t in role_tokens(match, role))
+
+
+def sentence_stances(ctx: Context) -> list[Stance]:
+    """Return the stances of one sentence, best first, one per (event, holder, target)."""
+    if is_off_topic(ctx.sentence, ctx.cues):
+        return []
+    found: list[Stance] = []
+    for token in ctx.sentence:
+        match = match_trigger(token, ctx.lexicon)
+        if match is None or _suppressed(match, ctx):
+            continue
+        built = build_stance(match, ctx)
+        if built is None:
+            continue
+        stance, ultimatum = built
+        found.append(stance)
+        derived = derived_stance(stance, ultimatum)
+        if derived is not None:
+            stance.confidence = max(stance.confidence - DERIVED_BONUS, 0.05)
+            found.append(derived)
+    found.extend(deontic_requests(ctx))
+    return _deduplicate(found)
+
+
+def _deduplicate(stances: list[Stance]) -> list[Stance]:
+    best: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Stance] = {}
+    for stance in stances:
+        key = (stance.event, tuple(sorted(stance.holder)), tuple(sorted(stance.target)))
+        if key not in best or stance.confidence > best[key].confidence:
+            best[key] = stance
+    return sorted(best.values(), key=lambda s: -s.confidence)
+
+
+def extract_stances(doc: Doc) -> list[Stance]:
+    """Return every stance in ``doc``, sentence by sentence."""
+    lexicon = load_lexicon()
+    actors = ActorIndex.build(doc._.actor_mentions or [])
+    stances: list[Stance] = []
+    for index, sentence in enumerate(doc.sents):
+        ctx = Context(doc=doc, sentence=sentence, sentence_index=index, actors=actors, lexicon=lexicon)
+        stances.extend(sentence_stances(ctx))
+    return stances
+
+
+class StanceComponent:
+    """spaCy component filling ``doc._.stances``."""
+
+    def __init__(self) -> None:
+        register_extensions()
+        load_lexicon()  # validate the data at pipeline build time, not on the first request
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Extract the stances, then let the actor stage re-rank actors by salience."""
+        doc._.stances = extract_stances(doc)
+        _update_salience(doc)
+        return doc
+
+
+def _update_salience(doc: Doc) -> None:
+    try:
+        from app.nlp.actors import update_salience
+    except ImportError:  # the actor stage predates salience ranking
+        return
+    update_salience(doc)
+
+
+@Language.factory("stancewire_stances")
+def create_stance_component(nlp: Language, name: str) -> StanceComponent:
+    """Build the stance component (the lexicon is loaded and validated here)."""
+    return StanceComponent()

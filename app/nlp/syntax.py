@@ -1,0 +1,154 @@
+"""Dependency-tree helpers for finding a trigger's arguments (spaCy English labels)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Token
+
+# Dependents that open a new clause: an argument phrase never reaches into them.
+CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "parataxis", "conj", "cc", "punct"})
+# Links along which an embedded clause hangs from the clause that governs it.
+EMBED_DEPS = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "conj", "relcl", "acomp", "pobj", "prep", "dobj"})
+SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+MAX_CLIMB = 12  # bounds every upward walk; parses are trees but be defensive
+
+
+def is_passive(verb: Token) -> bool:
+    """Tell whether a verb is in the passive voice (including reduced passive participles)."""
+    if any(child.dep_ in ("nsubjpass", "auxpass", "agent") for child in verb.children):
+        return True
+    return verb.dep_ == "acl" and verb.tag_ == "VBN"
+
+
+def children(token: Token, *deps: str) -> list[Token]:
+    """Return the children of ``token`` attached with one of ``deps``."""
+    return [child for child in token.children if child.dep_ in deps]
+
+
+def prep_objects(token: Token, words: frozenset[str] | set[str]) -> list[Token]:
+    """Return the objects of ``token``'s prepositions whose lemma is in ``words``."""
+    found: list[Token] = []
+    for prep in token.children:
+        if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in words:
+            found.extend(child for child in prep.children if child.dep_ in ("pobj", "pcomp"))
+    return found
+
+
+def finite_subject(verb: Token) -> Token | None:
+    """Return the verb's own agent: nsubj, or the passive "by" agent; resolve relative pronouns."""
+    passive = is_passive(verb)
+    for child in verb.children:
+        if passive and child.dep_ == "agent":
+            objects = children(child, "pobj")
+            return objects[0] if objects else None
+        if not passive and child.dep_ in SUBJECT_DEPS and child.dep_ != "expl":
+            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head
+            return child
+    return None
+
+
+def agent(verb: Token, depth: int = 0) -> Token | None:
+    """Return who performs ``verb``: its subject, or the controller of a subjectless clause."""
+    own = finite_subject(verb)
+    if own is not None or depth > MAX_CLIMB or verb.head.i == verb.i:
+        return own
+    if is_passive(verb) and verb.dep_ != "xcomp":
+        return None
+    head = verb.head
+    dep = verb.dep_
+    if dep == "relcl":
+        return head
+    if dep == "xcomp" or (dep == "acomp" and head.pos_ in ("AUX", "VERB")):
+        return controller(head, depth)
+    if dep == "conj":
+        return agent(head, depth + 1)
+    if dep in ("advcl", "acomp") and head.pos_ in ("VERB", "AUX"):
+        return agent(head, depth + 1)
+    if dep == "pcomp" and head.dep_ == "prep":
+        governor = head.head
+        return agent(governor, depth + 1) if governor.pos_ in ("VERB", "AUX") else noun_owner(governor, depth + 1)
+    if dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return noun_owner(head, depth + 1)
+    return None
+
+
+def controller(governor: Token, depth: int) -> Token | None:
+    """Return who performs an infinitival complement of ``governor`` ("urge X to", "plan to")."""
+    if governor.pos_ == "ADJ" and governor.dep_ in ("acomp", "amod", "xcomp"):
+        return agent(governor.head, depth + 1) if governor.dep_ == "acomp" else agent(governor, depth + 1)
+    if not is_passive(governor):
+        # Object control: "urge China to", "called on China to".
+        for child in governor.children:
+            if child.dep_ in ("dobj", "dative"):
+                return child
+        on_objects = prep_objects(governor, {"on", "upon"})
+        if on_objects:
+            return on_objects[0]
+        return agent(governor, depth + 1)
+    own = children(governor, "nsubjpass")
+    return own[0] if own else agent(governor, depth + 1)
+
+
+def noun_owner(noun: Token, depth: int = 0) -> Token | None:
+    """Return whose act a noun names: its possessor, or the subject of the verb it depends on."""
+    possessors = children(noun, "poss")
+    if possessors:
+        return possessors[0]
+    governor = light_governor(noun)
+    return agent(governor, depth + 1) if governor is not None else None
+
+
+def light_governor(noun: Token) -> Token | None:
+    """Return the verb a noun phrase is the object of ("held talks", "staged a strike", "called for a ceasefire")."""
+    current = noun
+    for _ in range(MAX_CLIMB):
+        if current.dep_ in ("compound", "conj", "appos", "nmod", "amod") and current.head.i != current.i:
+            current = current.head
+            continue
+        if current.dep_ in ("dobj", "attr", "oprd"):
+            return current.head if current.head.pos_ in ("VERB", "AUX") else None
+        if current.dep_ == "pobj" and current.head.dep_ in ("prep", "agent"):
+            governor = current.head.head
+            return governor if governor.pos_ in ("VERB", "AUX") else None
+        return None
+    return None
+
+
+def phrase_tokens(token: Token) -> Iterator[tuple[int, Token]]:
+    """Yield (depth, token) breadth-first over a phrase, not entering clauses or coordination."""
+    frontier = [token]
+    depth = 0
+    while frontier:
+        yield from ((depth, t) for t in frontier)
+        frontier = [child for t in frontier for child in t.children if child.dep_ not in CLAUSE_DEPS]
+        depth += 1
+
+
+def coordinated(token: Token) -> list[Token]:
+    """Return ``token`` and its conjuncts ("Iraq and Libya")."""
+    return [token, *token.conjuncts]
+
+
+def clause_head(token: Token) -> Token:
+    """Return the verb heading the clause a noun or verb belongs to."""
+    current = token
+    for _ in range(MAX_CLIMB):
+        if current.pos_ in ("VERB", "AUX") or current.head.i == current.i:
+            return current
+        current = current.head
+    return current
+
+
+def governors(token: Token) -> Iterator[Token]:
+    """Yield the clause heads ``token`` is embedded under, nearest first."""
+    current = token
+    for step in range(MAX_CLIMB):
+        # The first step always climbs: a possessive or subject pronoun hangs from its own clause.
+        if current.head.i == current.i or (step and current.dep_ not in EMBED_DEPS):
+            return
+        current = current.head
+        if current.pos_ in ("VERB", "AUX", "ADJ") or current.pos_ == "NOUN":
+            yield current
