@@ -1,0 +1,764 @@
+"""The actor stage: find every political actor in a document, code it, and fold its mentions together.
+
+Names come from the generated gazetteer (app/nlp/data/gazetteer.json) through PhraseMatchers; the
+dependency parse decides what a name is doing: a demonym or country that modifies a title or a group
+noun belongs to that person or group ("Hungarian and Romanian officials" are two groups), a capital or
+seat counts as its government only where it acts, speaks or is acted upon (never "in Washington"),
+and pronouns and definite nominals ("the ambassador") fold into the nearest compatible actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from app.nlp.extensions import register_extensions
+from app.nlp.gazetteer import Entry, Gazetteer, NameVia, correct_spelling, country_from_regex, get_gazetteer
+from app.nlp.types import Actor, ActorKind, ActorMention, MentionVia
+
+# Dependencies through which a word modifies the noun phrase it belongs to.
+_MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "nummod"})
+# Roles in which a capital or seat acts, speaks or is acted upon (its government, not the place).
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "poss", "agent", "ROOT", "attr", "appos"})
+_NOUNS = frozenset({"NOUN", "PROPN"})
+# Codes an affiliation to an international or armed organisation lends a person or group.
+_AFFILIATION_CODES = {"igo": "IGO", "ngo": "NGO"}
+# Weights of the salience score: how often, how early, and how central to the stances an actor is.
+_W_MENTIONS, _W_POSITION, _W_STANCES = 0.5, 0.2, 0.3
+_PRONOUN_WEIGHT = 0.5
+# How many sentences back a pronoun or definite nominal may look for its antecedent.
+_ANAPHOR_WINDOW = 3
+
+
+@dataclass(slots=True)
+class _Name:
+    """A gazetteer name found in the text, before the parse decides what it is."""
+
+    start: int  # token offsets, end exclusive
+    end: int
+    entry: Entry
+    char_start: int
+    char_end: int
+    used: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class _Draft:
+    """An actor being assembled; mentions carry the draft key until ids are given."""
+
+    key: Any  # a tuple while building; the actor id in update_salience
+    name: str
+    kind: ActorKind
+    country: str | None = None
+    sector: str | None = None
+    title: str | None = None
+    mentions: list[ActorMention] = field(default_factory=list)
+
+
+class _Builder:
+    """Assemble the actors of one document."""
+
+    def __init__(self, doc: Doc, gaz: Gazetteer) -> None:
+        self.doc = doc
+        self.gaz = gaz
+        self.drafts: dict[tuple[Any, ...], _Draft] = {}
+        self.covered: set[int] = set()  # tokens already inside a mention
+        self.sent_index = {token.i: n for n, sent in enumerate(doc.sents) for token in sent}
+        self.lexicon = _lexicon_spans(doc, gaz)
+        self.names = _find_names(doc, gaz)
+        self.by_head: dict[int, list[_Name]] = {}
+        self.person_ents = {t.i: ent for ent in doc.ents if ent.label_ == "PERSON" for t in ent}
+        self.org_ents = {t.i: ent for ent in doc.ents if _is_org_entity(ent, gaz) for t in ent}
+
+    # -- drafts and mentions -------------------------------------------------------------------
+
+    def draft(self, key: tuple[Any, ...], name: str, kind: ActorKind, **codes: str | None) -> _Draft:
+        """Return the draft for ``key``, creating it with these codes on first sight."""
+        draft = self.drafts.get(key)
+        if draft is None:
+            draft = _Draft(key=key, name=name, kind=kind, **codes)  # type: ignore[arg-type]
+            self.drafts[key] = draft
+        return draft
+
+    def mention(
+        self, draft: _Draft, start: int, end: int, head_i: int, via: MentionVia, *, chars: tuple[int, int] | None = None
+    ) -> None:
+        """Record one mention of ``draft`` over tokens [start, end)."""
+        doc = self.doc
+        char_start, char_end = chars or (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+        for existing in draft.mentions:
+            if existing.start == char_start and existing.end == char_end:
+                return
+        draft.mentions.append(
+            ActorMention(str(draft.key), char_start, char_end, start, end, head_i, self.sent_index[head_i], via)
+        )
+        self.covered.update(range(start, end))
+
+    # -- the passes ----------------------------------------------------------------------------
+
+    def run(self) -> list[_Draft]:
+        """Run every pass and return the drafts."""
+        for name in self.names:
+            head = self.governor(name)
+            if head is not None:
+                name.used = True
+                self.by_head.setdefault(head, []).append(name)
+        for head_i in sorted(self.heads()):
+            self.build_head(self.doc[head_i])
+        for name in self.names:
+            if not name.used:
+                self.build_name(name)
+        _resolve_anaphora(self)
+        return [draft for draft in self.drafts.values() if draft.mentions]
+
+    def heads(self) -> set[int]:
+        """Return the tokens that head a person, group or organisation phrase."""
+        heads = set(self.by_head)
+        named = {i for n in self.names if n.entry.type in {"country", "seat"} for i in range(n.start, n.end)}
+        for ent in self.doc.ents:
+            if ent.root.i in self.org_ents and all(t.i in named or t.is_punct or t.tag_ == "POS" for t in ent):
+                for t in ent:
+                    self.org_ents.pop(t.i, None)  # the NER's "ORG" is just a country or capital name
+            elif ent.label_ == "PERSON" or ent.root.i in self.org_ents:
+                heads.add(ent.root.i)
+        for end_i, (_, phrase) in self.lexicon.items():
+            token = self.doc[end_i]
+            if token.dep_ != "compound" and token.pos_ in _NOUNS and phrase not in self.gaz.state_heads:
+                heads.add(end_i)
+        return heads
+
+    def governor(self, name: _Name) -> int | None:
+        """Return the head of the actor phrase ``name`` belongs to, or None if it stands alone."""
+        token = self.doc[name.end - 1] if name.end - name.start == 1 else self.doc[name.start : name.end].root
+        while token.dep_ == "conj" and token.head.dep_ in _MODIFIER_DEPS and token.head.i < token.i:
+            token = token.head
+        head: Token | None = None
+        if token.dep_ in _MODIFIER_DEPS and token.head.i != token.i:
+            head = token.head
+        elif token.dep_ == "npadvmod" and token.head.dep_ == "amod":  # "Vietnamese-led forces"
+            head = token.head.head
+        elif token.dep_ == "pobj" and name.entry.type != "person":
+            head = self.prepositional_head(token, name)
+        if head is None:
+            return None
+        while head.dep_ in {"compound", "appos"} and head.head.pos_ in _NOUNS and head.head.i > head.i:
+            head = head.head
+        return head.i if self.actor_noun(head) is not None else None
+
+    def prepositional_head(self, token: Token, name: _Name) -> Token | None:
+        """Return the actor noun a country is attached to by "of", "in" or "based in", if any."""
+        prep = token.head
+        noun = prep.head
+        if noun.pos_ == "VERB" and noun.dep_ == "acl" and noun.lemma_ in {"base", "operate", "station", "live"}:
+            noun = noun.head
+        if noun.pos_ not in _NOUNS or name.entry.type not in {"country", "seat"}:
+            return None
+        kind = self.actor_noun(noun)
+        if prep.lower_ == "of" and kind in {"person", "group", "state"}:
+            return noun
+        # A country (never a capital: that is a place) in which a group or organisation is based is its country.
+        if prep.lower_ in {"in", "from", "at"} and kind in {"group", "org"} and name.entry.via != "capital":
+            return noun
+        return None
+
+    def actor_noun(self, token: Token) -> str | None:
+        """Classify a noun as the head of a person, group, state or organisation phrase."""
+        if token.pos_ not in _NOUNS:
+            return None
+        if token.i in self.person_ents:
+            return "person"
+        if token.i in self.org_ents:
+            return "org"
+        lexical = self.lexicon.get(token.i)
+        if lexical is None:
+            return None
+        phrase = lexical[1]
+        if phrase in self.gaz.state_heads:
+            return "state"
+        if phrase in self.gaz.titles and token.tag_ in {"NN", "NNP"}:
+            return "person"
+        if phrase in self.gaz.group_heads:
+            return "group"
+        return "person" if phrase in self.gaz.titles else None
+
+    # -- phrases with a head noun --------------------------------------------------------------
+
+    def build_head(self, head: Token) -> None:
+        """Build the person, group, state or organisation actor a head noun stands for."""
+        kind = self.actor_noun(head)
+        names = self.by_head.get(head.i, [])
+        if kind == "person":
+            self.build_person(head, names)
+        elif kind == "group":
+            self.build_group(head, names)
+        elif kind == "state":
+            self.build_state_head(head, names)
+        elif kind == "org":
+            self.build_org(head, names)
+
+    def phrase_bounds(self, head: Token, names: Sequence[_Name]) -> tuple[int, int]:
+        """Return the token span of the noun phrase up to its head, plus any absorbed names after it."""
+        start = head.left_edge.i
+        for child in head.lefts:
+            start = min(start, child.left_edge.i)
+        end = head.i + 1
+        for name in names:
+            start, end = min(start, name.start), max(end, name.end)
+        return start, end
+
+    def affiliation(self, names: Sequence[_Name]) -> tuple[str | None, str | None, str | None]:
+        """Return (country code, kind of organisation, sector) that the absorbed names give."""
+        for name in names:
+            entry = name.entry
+            if entry.type == "country":
+                return entry.key, None, None
+            if entry.type == "seat":
+                seat = self.gaz.seats[entry.key]
+                if seat.country:
+                    return seat.country, None, seat.sector
+        for name in names:
+            if name.entry.type == "org":
+                org = self.gaz.organizations[name.entry.key]
+                code = _AFFILIATION_CODES.get(org.kind, org.country)
+                if code is None and org.kind == "armed_group":
+                    code = "IMG"
+                return code, org.kind, org.sector
+        return None, None, None
+
+    def build_person(self, head: Token, names: Sequence[_Name]) -> None:
+        """A named or titled individual."""
+        doc = self.doc
+        start, end = self.phrase_bounds(head, names)
+        end = max(end, self.post_end(head))
+        country, _, _ = self.affiliation(names)
+        title = self.title_in(start, head.i + 1)
+        sector = self.gaz.titles.get(title.lower()) if title else None
+        person_name: str | None = None
+        known = next(
+            (
+                self.gaz.persons[n.entry.key]
+                for n in self.names
+                if n.entry.type == "person" and n.start <= head.i < n.end
+            ),
+            None,
+        )
+        ent = self.person_ents.get(head.i)
+        if known is not None:
+            person_name = known.name
+            country = country or _person_code(self.gaz, known)
+            title = title or known.title
+            sector = sector or "GOV"
+        elif ent is not None:
+            person_name = ent.text
+        if title is None and person_name is None:
+            return
+        if person_name is None and country is None:
+            antecedent = self.antecedent_person(title, head)
+            if antecedent is not None:
+                self.mention(antecedent, start, end, head.i, "nominal")
+                return
+        key: tuple[Any, ...] = (
+            "person",
+            (person_name or "").split()[-1].lower() if person_name else None,
+            title and title.lower(),
+            country,
+        )
+        if person_name:
+            key = ("person", person_name.split()[-1].lower())
+        label = person_name or doc[start:end].text
+        draft = self.draft(key, _strip_det(label), "person", country=country, sector=sector, title=_title_case(title))
+        draft.country = draft.country or country
+        via: MentionVia = "name" if person_name else "title"
+        self.mention(draft, start, end, head.i, via)
+
+    def post_end(self, head: Token) -> int:
+        """Return the end of a "to China" post after an ambassador's title (the post, not his country)."""
+        end = head.i + 1
+        if head.lower_ in self.gaz.post_titles:
+            for child in head.rights:
+                if child.dep_ == "prep" and child.lower_ in self.gaz.post_preps:
+                    end = max(end, child.right_edge.i + 1)
+        return end
+
+    def antecedent_person(self, title: str | None, head: Token) -> _Draft | None:
+        """Return the latest earlier person with this title: "The ambassador" after "the U.S. Ambassador"."""
+        if title is None or not any(c.lower_ in {"the", "this", "that"} for c in head.lefts):
+            return None
+        best: _Draft | None = None
+        best_pos = -1
+        for draft in self.drafts.values():
+            if draft.kind == "person" and draft.title and draft.title.lower() == title.lower():
+                pos = max((m.token_start for m in draft.mentions if m.token_start < head.i), default=-1)
+                if pos > best_pos:
+                    best, best_pos = draft, pos
+        return best
+
+    def title_in(self, start: int, end: int) -> str | None:
+        """Return the longest title phrase inside tokens [start, end)."""
+        best: tuple[int, str] | None = None
+        for end_i, (phrase_start, phrase) in self.lexicon.items():
+            if start <= phrase_start and end_i < end and phrase in self.gaz.titles:
+                length = end_i - phrase_start
+                if best is None or length > best[0]:
+                    best = (length, self.doc[phrase_start : end_i + 1].text)
+        return best[1] if best else None
+
+    def build_group(self, head: Token, names: Sequence[_Name]) -> None:
+        """A collective named by a head noun; one group per country for "Hungarian and Romanian officials"."""
+        phrase_start, phrase = self.lexicon[head.i]
+        sector = self.gaz.group_heads.get(phrase)
+        for child in head.lefts:
+            # "rebel leaders", "army officers": a more specific modifier decides the sector.
+            child_lex = self.lexicon.get(child.i)
+            specific = child.dep_ in {"compound", "amod"} and child_lex and child_lex[1] in self.gaz.group_heads
+            if specific and child_lex and sector in {"GOV", "CVL", "ELI"}:
+                sector = self.gaz.group_heads[child_lex[1]]
+        names = _prefer_modifiers(names, head)
+        countries = [n for n in names if n.entry.type in {"country", "seat"}]
+        if len(countries) > 1:
+            for name in countries:
+                code, _, _ = self.affiliation([name])
+                label = f"{self.doc[name.start : name.end].text} {head.text}"
+                draft = self.draft(
+                    ("group", code, sector, head.lemma_.lower()), label, "group", country=code, sector=sector
+                )
+                self.mention(draft, name.start, name.end, head.i, _via(name), chars=(name.char_start, name.char_end))
+            return
+        if not names and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.lefts):
+            return  # "its forces": the pronoun carries the actor, resolved with the other anaphors
+        code, org_kind, _ = self.affiliation(names)
+        kind: ActorKind = "armed_group" if org_kind == "armed_group" else "group"
+        start, end = self.phrase_bounds(head, names)
+        start = min(start, phrase_start)
+        label = _strip_det(self.doc[start : head.i + 1].text)
+        draft = self.draft(("group", code, sector, head.lemma_.lower()), label, kind, country=code, sector=sector)
+        via: MentionVia = _via(names[0]) if names else "nominal"
+        self.mention(draft, start, end, head.i, via)
+
+    def build_state_head(self, head: Token, names: Sequence[_Name]) -> None:
+        """ "The Sudanese government", "Romania's new government": the state itself."""
+        countries = [n for n in names if n.entry.type in {"country", "seat"}]
+        for name in countries:
+            code, _, _ = self.affiliation([name])
+            if code is None:
+                continue
+            draft = self.state(code)
+            if len(countries) > 1:
+                self.mention(draft, name.start, name.end, head.i, _via(name), chars=(name.char_start, name.char_end))
+            else:
+                start, end = self.phrase_bounds(head, names)
+                self.mention(draft, start, end, head.i, _via(name))
+
+    def build_org(self, head: Token, names: Sequence[_Name]) -> None:
+        """An organisation the NER found that the gazetteer does not list."""
+        ent = self.org_ents[head.i]
+        inner = [n for n in self.names if ent.start <= n.start and n.end <= ent.end]
+        if any(n.entry.type == "org" for n in inner):
+            return  # a listed organisation inside: the gazetteer name wins
+        for name in inner:
+            name.used = True
+        code, _, _ = self.affiliation([*inner, *names])
+        words = {t.lower_ for t in ent}
+        sector = next((self.gaz.org_sector_words[w] for w in words if w in self.gaz.org_sector_words), None)
+        kind: ActorKind = "organization"
+        if code is None and words & self.gaz.ngo_name_words:
+            kind = "ngo"
+        label = _strip_det(ent.text)
+        draft = self.draft(("org", label.lower()), label, kind, country=code, sector=sector)
+        start = ent.start
+        if start > 0 and self.doc[start - 1].lower_ == "the":
+            start -= 1
+        self.mention(draft, start, ent.end, head.i, "name")
+
+    # -- names standing alone ------------------------------------------------------------------
+
+    def state(self, code: str) -> _Draft:
+        """Return the state actor for an ISO code (or an affiliation code)."""
+        country = self.gaz.countries.get(code)
+        name = country["name"] if country else code
+        return self.draft(("state", code), name, "state", country=code)
+
+    def build_name(self, name: _Name) -> None:
+        """A name that heads its own phrase: a state, organisation, seat or known person."""
+        entry = name.entry
+        start, end = name.start, name.end
+        if any(i in self.covered for i in range(start, end)) and (name.char_start, name.char_end) == (
+            self.doc[start].idx,
+            self.doc[end - 1].idx + len(self.doc[end - 1]),
+        ):
+            return
+        root = self.doc[start:end].root
+        if entry.via in {"capital", "seat"} and not self.acts(root):
+            return  # a place where something happens, not the government acting
+        if start > 0 and self.doc[start - 1].lower_ == "the" and self.doc[start - 1].head.i == root.i:
+            start -= 1
+        chars = (
+            (name.char_start, name.char_end)
+            if name.end - name.start == 1
+            and self.doc[name.start].text != self.doc.text[name.char_start : name.char_end]
+            else None
+        )
+        if chars is None and start < name.start:
+            chars = (self.doc[start].idx, name.char_end)
+        if entry.type == "country":
+            self.mention(self.state(entry.key), start, end, root.i, _via(name), chars=chars)
+        elif entry.type == "seat":
+            seat = self.gaz.seats[entry.key]
+            draft = self.org(seat.org) if seat.org else self.state(seat.country or "")
+            self.mention(draft, start, end, root.i, "seat", chars=chars)
+        elif entry.type == "org":
+            self.mention(self.org(entry.key), start, end, root.i, _via(name), chars=chars)
+        elif entry.type == "person" and root.i not in self.covered:
+            person = self.gaz.persons[entry.key]
+            key = ("person", person.name.split()[-1].lower())
+            draft = self.draft(
+                key, person.name, "person", country=_person_code(self.gaz, person), sector="GOV", title=person.title
+            )
+            self.mention(draft, start, end, root.i, "name", chars=chars)
+
+    def org(self, org_id: str) -> _Draft:
+        """Return the actor of a listed organisation."""
+        org = self.gaz.organizations[org_id]
+        return self.draft(("org", org_id), org.name, org.kind, country=org.country, sector=org.sector)  # type: ignore[arg-type]
+
+    def acts(self, token: Token) -> bool:
+        """True where a capital or seat acts, speaks or is acted upon, rather than naming a place."""
+        while token.dep_ == "conj" and token.head.i != token.i:
+            token = token.head
+        if token.dep_ == "pobj":
+            return token.head.lower_ not in self.gaz.locative_preps
+        if token.dep_ == "compound":
+            return self.actor_noun(token.head) is not None
+        return token.dep_ in _ARGUMENT_DEPS
+
+
+# -- matching -------------------------------------------------------------------------------------
+
+
+def _is_org_entity(ent: Span, gaz: Gazetteer) -> bool:
+    """True for an ORG (or institution-like FAC) entity that is not really a title or a group noun."""
+    last = ent[-1].lower_
+    if ent.label_ == "FAC":
+        return last in gaz.ngo_name_words or last in {"center", "centre", "institute", "institution"}
+    if ent.label_ != "ORG":
+        return False
+    lexical = last in gaz.titles or last in gaz.group_heads or last in gaz.state_heads
+    return not lexical or len(ent) > 3
+
+
+def _prefer_modifiers(names: Sequence[_Name], head: Token) -> list[_Name]:
+    """Keep the names before the head ("Romanian refugees in Hungary" are Romanian) if there are any."""
+    before = [n for n in names if n.end <= head.i]
+    return before or list(names)
+
+
+def _lexicon_spans(doc: Doc, gaz: Gazetteer) -> dict[int, tuple[int, str]]:
+    """Map the last token of each title or group-noun phrase to (start, lower-cased phrase)."""
+    spans = [doc[s:e] for _, s, e in gaz.lexicon_matcher(doc)]
+    return {span.end - 1: (span.start, span.text.lower()) for span in filter_spans(spans)}
+
+
+def _find_names(doc: Doc, gaz: Gazetteer) -> list[_Name]:
+    """Find gazetteer names: phrase matches, then hyphenated parts, misspellings and NER fallbacks."""
+    spans: list[Span] = []
+    for matcher, cased in ((gaz.name_matcher, False), (gaz.acronym_matcher, True)):
+        for match_id, start, end in matcher(doc):
+            span = Span(doc, start, end, label=match_id)
+            if cased or _case_ok(span, gaz):
+                spans.append(span)
+    persons = [ent for ent in doc.ents if ent.label_ == "PERSON"]
+    kept = [s for s in filter_spans(spans) if not _inside_person(s, persons, gaz)]
+    names = [_Name(s.start, s.end, gaz.entries[s.label_][0], s.start_char, s.end_char) for s in kept]
+    covered = {i for name in names for i in range(name.start, name.end)}
+    names += _subtoken_names(doc, gaz, covered)
+    names += _fallback_names(doc, gaz, covered)
+    return sorted(names, key=lambda n: (n.start, n.char_start))
+
+
+def _case_ok(span: Span, gaz: Gazetteer) -> bool:
+    """A lower-cased match counts only where written as a name: capitalised, or exactly as listed."""
+    first = span[0].text
+    return first[:1].isupper() or span.text in gaz.exact_names
+
+
+def _inside_person(span: Span, persons: Iterable[Span], gaz: Gazetteer) -> bool:
+    """True for a place name inside a longer person's name ("Jordan" in "Michael Jordan")."""
+    entry = gaz.entries[span.label_][0]
+    if entry.type != "country" or entry.via == "demonym":
+        return False
+    return any(p.start <= span.start and span.end <= p.end and len(p) > len(span) for p in persons)
+
+
+def _subtoken_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[_Name]:
+    """Find names inside hyphenated tokens ("U.S.-China", "US-PRC")."""
+    names = []
+    for token in doc:
+        if token.i in covered or "-" not in token.text:
+            continue
+        offset = token.idx
+        for part in token.text.split("-"):
+            entry = gaz.names_lower.get(part.lower())
+            if entry is not None and part[:1].isupper() and entry.type == "country":
+                names.append(_Name(token.i, token.i + 1, entry, offset, offset + len(part)))
+            offset += len(part) + 1
+    return names
+
+
+def _fallback_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[_Name]:
+    """Recover country names the gazetteer missed: misspellings, and NER places country_converter knows."""
+    names = []
+    for token in doc:
+        if token.i in covered or token.pos_ != "PROPN" or not token.is_title:
+            continue
+        if token.ent_type_ not in {"", "GPE", "NORP", "LOC"}:
+            continue
+        corrected = correct_spelling(gaz, token.text)
+        if corrected is not None:
+            names.append(_Name(token.i, token.i + 1, gaz.names_lower[corrected], token.idx, token.idx + len(token)))
+            covered.add(token.i)
+    for ent in doc.ents:
+        if ent.label_ not in {"GPE", "NORP"} or any(t.i in covered for t in ent):
+            continue
+        code = country_from_regex(gaz, ent.text)
+        if code is not None:
+            via: NameVia = "demonym" if ent.label_ == "NORP" else "name"
+            names.append(_Name(ent.start, ent.end, Entry("country", code, via), ent.start_char, ent.end_char))
+    return names
+
+
+# -- coreference ----------------------------------------------------------------------------------
+
+
+def _resolve_anaphora(builder: _Builder) -> None:
+    """Fold pronouns and definite nominals ("its", "the two countries") into the nearest compatible actors."""
+    doc, gaz = builder.doc, builder.gaz
+    for token in doc:
+        if token.i in builder.covered:
+            continue
+        lower = token.lower_
+        if token.pos_ == "PRON" and lower in gaz.pronouns:
+            rule = gaz.pronouns[lower]
+            drafts = _antecedents(builder, token, rule["kinds"], plural=rule["number"] == "plural")
+            for draft in drafts:
+                builder.mention(draft, token.i, token.i + 1, token.i, "pronoun")
+        elif token.pos_ == "NOUN" and lower in gaz.nominals and _definite(token):
+            drafts = _antecedents(builder, token, gaz.nominals[lower], plural=token.tag_ == "NNS", count=_count(token))
+            for draft in drafts:
+                builder.mention(draft, token.left_edge.i, token.i + 1, token.i, "nominal")
+
+
+def _definite(token: Token) -> bool:
+    """True for "the country", "their countries", "both countries", "the two countries"."""
+    if any(c.dep_ in _MODIFIER_DEPS - {"nummod"} and c.pos_ in _NOUNS | {"ADJ"} for c in token.lefts):
+        return False  # "the Sudanese government" is a name, handled elsewhere
+    return any(c.lower_ in {"the", "this", "these", "those", "both", "their", "its"} for c in token.lefts)
+
+
+def _count(token: Token) -> int | None:
+    """Return the number a plural nominal gives ("the two countries" -> 2, "both" -> 2)."""
+    for child in token.lefts:
+        if child.lower_ in {"both", "two"}:
+            return 2
+        if child.like_num and child.text.isdigit():
+            return int(child.text)
+        if child.lower_ in {"three", "four"}:
+            return {"three": 3, "four": 4}[child.lower_]
+    return None
+
+
+def _antecedents(
+    builder: _Builder, token: Token, kinds: Sequence[str], *, plural: bool, count: int | None = None
+) -> list[_Draft]:
+    """Return the nearest earlier actors of a compatible kind; several for a plural over a coordination."""
+    sentence = builder.sent_index[token.i]
+    candidates: list[tuple[int, ActorMention, _Draft]] = []
+    for draft in builder.drafts.values():
+        if draft.kind not in kinds:
+            continue
+        for mention in draft.mentions:
+            if (
+                mention.token_end <= token.i
+                and sentence - mention.sentence <= _ANAPHOR_WINDOW
+                and mention.via != "pronoun"
+            ):
+                candidates.append((mention.token_start, mention, draft))
+    if not candidates:
+        return []
+    candidates.sort(key=lambda c: (-c[0], kinds.index(c[2].kind)))
+    if count is not None:
+        chosen: list[_Draft] = []
+        for _, _, draft in candidates:
+            if draft not in chosen:
+                chosen.append(draft)
+            if len(chosen) == count:
+                break
+        return chosen
+    _, nearest, first = candidates[0]
+    if plural:
+        same_head = [d for _, m, d in candidates if m.head_i == nearest.head_i]
+        coordinated = [d for _, m, d in candidates if _coordinated(builder.doc, m.head_i, nearest.head_i)]
+        group = list(dict.fromkeys([*same_head, *coordinated]))
+        if len(group) > 1:
+            return group
+    elif builder.doc[nearest.head_i].tag_ in {"NNS", "NNPS"} and first.kind == "group":
+        singular = [d for _, m, d in candidates if builder.doc[m.head_i].tag_ not in {"NNS", "NNPS"}]
+        return singular[:1]
+    return [first]
+
+
+def _coordinated(doc: Doc, a: int, b: int) -> bool:
+    """True if two tokens are conjuncts of each other ("The United States and Jordan")."""
+    ta, tb = doc[a], doc[b]
+    return (ta.dep_ == "conj" and ta.head.i == b) or (tb.dep_ == "conj" and tb.head.i == a)
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _via(name: _Name) -> MentionVia:
+    """Map a gazetteer entry's naming onto a mention's ``via``."""
+    via = name.entry.via
+    return via if via in {"name", "demonym", "capital", "seat", "acronym"} else "name"
+
+
+def _person_code(gaz: Gazetteer, person: Any) -> str | None:
+    """Return a known person's country, or the code of the organisation he belongs to."""
+    if person.country:
+        return str(person.country)
+    if person.org:
+        org = gaz.organizations[person.org]
+        return _AFFILIATION_CODES.get(org.kind, org.country) or ("IMG" if org.kind == "armed_group" else None)
+    return None
+
+
+def _strip_det(text: str) -> str:
+    """Drop a leading article from an actor's display name."""
+    for article in ("the ", "The ", "a ", "A ", "an ", "An "):
+        if text.startswith(article):
+            return text[len(article) :]
+    return text
+
+
+def _title_case(title: str | None) -> str | None:
+    """Display a title capitalised as in "Ambassador", "Prime Minister"."""
+    if title is None:
+        return None
+    return " ".join(w[:1].upper() + w[1:] if w.islower() else w for w in title.split())
+
+
+# -- salience, ids and the public helpers ---------------------------------------------------------
+
+
+def _salience(drafts: Sequence[_Draft], doc: Doc, roles: dict[Any, int]) -> dict[Any, float]:
+    """Score each actor in 0..1 from its mentions, how early it appears, and its share of stance roles."""
+    weights = {d.key: sum(_PRONOUN_WEIGHT if m.via == "pronoun" else 1.0 for m in d.mentions) for d in drafts}
+    most = max(weights.values(), default=1.0) or 1.0
+    most_roles = max(roles.values(), default=0) or 1
+    length = max(len(doc), 1)
+    scores = {}
+    for draft in drafts:
+        first = min(m.token_start for m in draft.mentions)
+        score = _W_MENTIONS * weights[draft.key] / most + _W_POSITION * (1 - first / length)
+        score += _W_STANCES * roles.get(draft.key, 0) / most_roles
+        scores[draft.key] = round(min(1.0, score), 4)
+    return scores
+
+
+def _finalise(drafts: Sequence[_Draft], doc: Doc) -> tuple[list[Actor], list[ActorMention]]:
+    """Turn drafts into actors sorted by salience, with ids a1, a2, …"""
+    scores = _salience(drafts, doc, {})
+    ordered = sorted(drafts, key=lambda d: (-scores[d.key], min(m.start for m in d.mentions)))
+    actors: list[Actor] = []
+    mentions: list[ActorMention] = []
+    for n, draft in enumerate(ordered, start=1):
+        actor_id = f"a{n}"
+        for mention in draft.mentions:
+            mention.actor_id = actor_id
+        draft.mentions.sort(key=lambda m: (m.start, m.end))
+        actors.append(
+            Actor(
+                id=actor_id,
+                name=draft.name,
+                kind=draft.kind,
+                country=draft.country,
+                sector=draft.sector,
+                title=draft.title,
+                mentions=draft.mentions,
+                salience=scores[draft.key],
+            )
+        )
+        mentions.extend(draft.mentions)
+    mentions.sort(key=lambda m: (m.start, m.end, m.actor_id))
+    return actors, mentions
+
+
+def update_salience(doc: Doc) -> None:
+    """Re-score salience with the actors' roles in ``doc._.stances``, re-sort, and renumber ids everywhere."""
+    actors: list[Actor] = doc._.actors or []
+    if not actors:
+        return
+    roles: dict[Any, int] = {}
+    for stance in doc._.stances or []:
+        for actor_id in {*stance.holder, *stance.target}:
+            roles[actor_id] = roles.get(actor_id, 0) + 1
+    drafts = [
+        _Draft(
+            key=a.id, name=a.name, kind=a.kind, country=a.country, sector=a.sector, title=a.title, mentions=a.mentions
+        )
+        for a in actors
+    ]
+    scores = _salience(drafts, doc, roles)
+    ordered = sorted(actors, key=lambda a: (-scores[a.id], min((m.start for m in a.mentions), default=0)))
+    renumber = {actor.id: f"a{n}" for n, actor in enumerate(ordered, start=1)}
+    for actor in ordered:
+        actor.salience = scores[actor.id]
+        actor.id = renumber[actor.id]
+        for mention in actor.mentions:
+            mention.actor_id = actor.id
+    for stance in doc._.stances or []:
+        stance.holder = [renumber.get(a, a) for a in stance.holder]
+        stance.target = [renumber.get(a, a) for a in stance.target]
+        if stance.attributed_to in renumber:
+            stance.attributed_to = renumber[stance.attributed_to]
+    doc._.actors = ordered
+    if doc._.actor_mentions:
+        doc._.actor_mentions.sort(key=lambda m: (m.start, m.end, m.actor_id))
+
+
+def actors_for_token(doc: Doc, token_i: int) -> list[str]:
+    """Return the ids of the actors a token stands for: mentions headed by it, else the tightest mention over it."""
+    mentions: list[ActorMention] = doc._.actor_mentions or []
+    headed = [m.actor_id for m in mentions if m.head_i == token_i]
+    if headed:
+        return list(dict.fromkeys(headed))
+    covering = [m for m in mentions if m.token_start <= token_i < m.token_end]
+    if not covering:
+        return []
+    tightest = min(m.token_end - m.token_start for m in covering)
+    return list(dict.fromkeys(m.actor_id for m in covering if m.token_end - m.token_start == tightest))
+
+
+class ActorRecognizer:
+    """The spaCy component: sets ``doc._.actors`` and ``doc._.actor_mentions``."""
+
+    def __init__(self, nlp: Language) -> None:
+        register_extensions()
+        self.nlp = nlp
+        self.gazetteer = get_gazetteer(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Find, code and fold the actors of one document."""
+        drafts = _Builder(doc, self.gazetteer).run()
+        doc._.actors, doc._.actor_mentions = _finalise(drafts, doc)
+        return doc
+
+
+@Language.factory("stancewire_actors")
+def make_actor_recognizer(nlp: Language, name: str) -> ActorRecognizer:
+    """Create the actor component (the gazetteer is compiled once per vocabulary)."""
+    return ActorRecognizer(nlp)

@@ -1,0 +1,256 @@
+"""Load the generated gazetteer and compile it into spaCy matchers, once per vocabulary."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+GAZETTEER_PATH = DATA_DIR / "gazetteer.json"
+SCHEMA_PATH = DATA_DIR / "gazetteer.schema.json"
+
+EntryType = Literal["country", "org", "seat", "person"]
+# How a country entry was named; maps onto ActorMention.via.
+NameVia = Literal["name", "demonym", "capital", "seat", "acronym"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a matched name refers to."""
+
+    type: EntryType
+    key: str  # ISO alpha-3, organisation id, seat name or person name
+    via: NameVia
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """An IGO, NGO, armed group or other organisation from the curated list."""
+
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    sector: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A well-known person whom news names without title or country."""
+
+    name: str
+    country: str | None
+    title: str | None
+    org: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """A building or city that stands for a government or organisation."""
+
+    name: str
+    country: str | None
+    org: str | None
+    sector: str | None
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    """The interpreted gazetteer: lookup tables plus matchers bound to one vocabulary."""
+
+    vocab: Vocab
+    countries: dict[str, dict[str, Any]]
+    organizations: dict[str, Organization]
+    persons: dict[str, Person]
+    seats: dict[str, Seat]
+    entries: dict[str, list[Entry]]  # matcher label -> entries
+    names_lower: dict[str, Entry]  # lower-cased surface form -> entry, for sub-token lookups
+    exact_names: set[str]  # surface forms as written, for the case check of lower-cased matches
+    titles: dict[str, str]  # lower-cased title phrase -> sector
+    group_heads: dict[str, str]  # lower-cased head phrase -> sector
+    state_heads: frozenset[str]
+    ngo_name_words: frozenset[str]
+    org_sector_words: dict[str, str]
+    locative_preps: frozenset[str]
+    post_preps: frozenset[str]
+    post_titles: frozenset[str]
+    pronouns: dict[str, dict[str, Any]]
+    nominals: dict[str, list[str]]
+    country_regexes: list[tuple[str, re.Pattern[str]]]
+    name_matcher: PhraseMatcher  # LOWER: names, demonyms, capitals, seats, organisations, persons
+    acronym_matcher: PhraseMatcher  # ORTH: acronyms, matched with their case
+    lexicon_matcher: PhraseMatcher  # LOWER: titles and group head nouns
+    deletion_index: dict[str, set[str]] = field(default_factory=dict)  # for misspelt country names
+
+
+@lru_cache(maxsize=1)
+def load_data(path: Path = GAZETTEER_PATH) -> dict[str, Any]:
+    """Read and validate gazetteer.json (once per process)."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if SCHEMA_PATH.exists():
+        import jsonschema
+
+        jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    return data
+
+
+def is_acronym(name: str) -> bool:
+    """True for names written in capitals ("UN", "U.S.", "NATO") that must match with their case."""
+    letters = [c for c in name if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6
+
+
+def _strip_article(name: str) -> str:
+    """Drop a leading "the": the determiner is attached from the parse, so "the" need not match."""
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+_CACHE: dict[int, Gazetteer] = {}
+
+
+def get_gazetteer(nlp: Language) -> Gazetteer:
+    """Return the gazetteer compiled for this pipeline's vocabulary, building it on first use."""
+    cached = _CACHE.get(id(nlp.vocab))
+    if cached is None or cached.vocab is not nlp.vocab:
+        cached = _compile(nlp, load_data())
+        _CACHE[id(nlp.vocab)] = cached
+    return cached
+
+
+def _deletions(word: str) -> set[str]:
+    """All strings one deletion away from ``word`` (symmetric-deletion spelling index)."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
+
+
+class _Builder:
+    """Collect surface forms and their entries, then turn them into matchers."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.vocab = nlp.vocab
+        # The pipeline's own tokenizer, so patterns split exactly as documents do ("U.S." stays one token).
+        self.make_doc = nlp.make_doc
+        self.entries: dict[str, list[Entry]] = {}
+        self.names_lower: dict[str, Entry] = {}
+        self.exact: set[str] = set()
+        self.lower_patterns: dict[str, list[Doc]] = {}
+        self.orth_patterns: dict[str, list[Doc]] = {}
+
+    def add(self, name: str, entry: Entry) -> None:
+        """Register one surface form."""
+        name = _strip_article(name)
+        acronym = is_acronym(name)
+        via: NameVia = "acronym" if acronym and entry.via == "name" else entry.via
+        entry = Entry(entry.type, entry.key, via)
+        label = f"{entry.type}|{entry.key}|{entry.via}"
+        self.entries.setdefault(label, [entry])
+        self.names_lower.setdefault(name.lower(), entry)
+        self.exact.add(name)
+        target = self.orth_patterns if acronym else self.lower_patterns
+        target.setdefault(label, []).append(self.make_doc(name))
+
+    def matcher(self, patterns: dict[str, list[Doc]], attr: str) -> PhraseMatcher:
+        """Compile one PhraseMatcher."""
+        matcher = PhraseMatcher(self.vocab, attr=attr)
+        for label in sorted(patterns):
+            matcher.add(label, patterns[label])
+        return matcher
+
+
+def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
+    """Interpret the data and compile the matchers."""
+    builder = _Builder(nlp)
+    countries: dict[str, dict[str, Any]] = data["countries"]
+    deletion_index: dict[str, set[str]] = {}
+    for code, country in sorted(countries.items()):
+        for via, key in (("name", "names"), ("demonym", "demonyms"), ("capital", "capitals")):
+            for name in country[key]:
+                builder.add(name, Entry("country", code, via))  # type: ignore[arg-type]
+                if via != "capital" and " " not in name and len(name) >= 5 and not is_acronym(name):
+                    for variant in _deletions(name.lower()):
+                        deletion_index.setdefault(variant, set()).add(name.lower())
+    organizations = {}
+    for org in data["organizations"]:
+        organizations[org["id"]] = Organization(
+            org["id"], org["name"], org["kind"], org.get("country"), org.get("sector")
+        )
+        for name in org["names"]:
+            builder.add(name, Entry("org", org["id"], "name"))
+    seats = {}
+    for seat in data["seats"]:
+        seats[seat["name"]] = Seat(seat["name"], seat.get("country"), seat.get("organization"), seat.get("sector"))
+        builder.add(seat["name"], Entry("seat", seat["name"], "seat"))
+    persons = {}
+    for person in data["persons"]:
+        persons[person["name"]] = Person(
+            person["name"], person.get("country"), person.get("title"), person.get("kind_of")
+        )
+        for name in person["names"]:
+            builder.add(name, Entry("person", person["name"], "name"))
+    titles = {t.lower(): sector for sector, words in data["titles"].items() for t in words}
+    group_heads = {t.lower(): sector for sector, words in data["group_heads"].items() for t in words}
+    lexicon_patterns: dict[str, list[Doc]] = {}
+    for phrase in sorted(set(titles) | set(group_heads) | set(data["state_heads"])):
+        lexicon_patterns.setdefault("lexicon", []).append(builder.make_doc(phrase))
+    regexes = [
+        (code, re.compile(country["regex"], re.IGNORECASE))
+        for code, country in sorted(countries.items())
+        if country.get("regex")
+    ]
+    return Gazetteer(
+        vocab=nlp.vocab,
+        countries=countries,
+        organizations=organizations,
+        persons=persons,
+        seats=seats,
+        entries=builder.entries,
+        names_lower=builder.names_lower,
+        exact_names=builder.exact,
+        titles=titles,
+        group_heads=group_heads,
+        state_heads=frozenset(data["state_heads"]),
+        ngo_name_words=frozenset(w.lower() for w in data["ngo_name_words"]),
+        org_sector_words={w.lower(): s for s, words in data["org_sector_words"].items() for w in words},
+        locative_preps=frozenset(data["locative_preps"]),
+        post_preps=frozenset(data["post_preps"]),
+        post_titles=frozenset(data["post_titles"]),
+        pronouns=data["anaphors"]["pronouns"],
+        nominals=data["anaphors"]["nominals"],
+        country_regexes=regexes,
+        name_matcher=builder.matcher(builder.lower_patterns, "LOWER"),
+        acronym_matcher=builder.matcher(builder.orth_patterns, "ORTH"),
+        lexicon_matcher=builder.matcher(lexicon_patterns, "LOWER"),
+        deletion_index=deletion_index,
+    )
+
+
+def country_from_regex(gazetteer: Gazetteer, text: str) -> str | None:
+    """Return the ISO code whose country_converter pattern matches ``text``, if exactly one does."""
+    return _regex_lookup(id(gazetteer), text.lower())
+
+
+@lru_cache(maxsize=4096)
+def _regex_lookup(gazetteer_id: int, text: str) -> str | None:
+    gazetteer = next(g for g in _CACHE.values() if id(g) == gazetteer_id)
+    hits = {code for code, pattern in gazetteer.country_regexes if pattern.search(text)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def correct_spelling(gazetteer: Gazetteer, word: str) -> str | None:
+    """Return the one known single-word name within one edit of ``word`` ("Isreal" -> "israel")."""
+    lowered = word.lower()
+    if len(lowered) < 5:
+        return None
+    hits: set[str] = set()
+    for variant in _deletions(lowered):
+        hits |= gazetteer.deletion_index.get(variant, set())
+    hits = {h for h in hits if abs(len(h) - len(lowered)) <= 1}
+    return hits.pop() if len(hits) == 1 else None
