@@ -16,6 +16,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pycountry
 import yaml
 
@@ -29,8 +30,10 @@ _NO_PLURAL = re.compile(r"(ese|ish|ch|ss|sh|i)$")
 
 
 def load_curated(path: Path = CURATED) -> dict[str, Any]:
-    """Read the curated YAML."""
+    """Read the curated YAML and validate it against its schema."""
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    schema = json.loads((DATA_DIR / "gazetteer_curated.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
     return data
 
 
@@ -96,6 +99,17 @@ def _resolve(claims: dict[str, set[str]], population: dict[str, int], curated: d
     return resolved
 
 
+def _provinces(infos: dict[str, dict[str, Any]], codes: list[str], taken: set[str]) -> dict[str, str]:
+    """Return first-level divisions ("Sindh" -> PAK) that name one country only and no state or capital."""
+    claims: dict[str, set[str]] = defaultdict(set)
+    for code in codes:
+        for province in infos.get(code, {}).get("provinces") or []:
+            name = _clean(province.split(" (")[0].split(" [")[0])
+            if name and len(name) > 3:
+                claims[name].add(code)
+    return {name: owners.pop() for name, owners in claims.items() if len(owners) == 1 and name.lower() not in taken}
+
+
 def build_countries(curated: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Merge the libraries and curated aliases into one entry per ISO alpha-3 code."""
     infos = _countryinfo_records()
@@ -125,6 +139,7 @@ def build_countries(curated: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 claims[key][name].add(code)
                 curated_claims[key][name] = code
     resolved = {key: _resolve(claims[key], population, curated_claims[key]) for key in claims}
+    provinces = _provinces(infos, codes, {n.lower() for key in resolved for n in resolved[key]} | ambiguous)
     countries: dict[str, dict[str, Any]] = {}
     for code in codes:
         info, coco = infos.get(code, {}), cocos.get(code, {})
@@ -133,6 +148,7 @@ def build_countries(curated: dict[str, Any]) -> dict[str, dict[str, Any]]:
         entry: dict[str, Any] = {"name": display, "regex": coco.get("regex") or None}
         for key in ("names", "demonyms", "capitals"):
             entry[key] = sorted(name for name, owner in resolved[key].items() if owner == code)
+        entry["provinces"] = sorted(name for name, owner in provinces.items() if owner == code)
         countries[code] = entry
     return countries
 
@@ -141,7 +157,7 @@ def build(curated: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the whole gazetteer as plain data."""
     curated = curated if curated is not None else load_curated()
     sections = ("seats", "organizations", "persons", "titles", "group_heads", "state_heads", "ngo_name_words")
-    sections += ("org_sector_words", "locative_preps", "post_preps", "post_titles", "anaphors")
+    sections += ("org_sector_words", "locative_preps", "post_preps", "post_titles", "anaphors", "place_nouns")
     gazetteer: dict[str, Any] = {
         "version": 1,
         "generated_by": "scripts/build_gazetteer.py",

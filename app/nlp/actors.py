@@ -144,6 +144,8 @@ class _Builder:
             head = token.head.head
         elif token.dep_ == "pobj" and name.entry.type != "person":
             head = self.prepositional_head(token, name)
+        if head is not None and head.lower_ in self.gaz.place_nouns and head.dep_ == "pobj":
+            head = self.prepositional_head(head, name)  # "the government of Sindh province"
         if head is None:
             return None
         while head.dep_ in {"compound", "appos"} and head.head.pos_ in _NOUNS and head.head.i > head.i:
@@ -257,24 +259,30 @@ class _Builder:
             person_name = ent.text
         if title is None and person_name is None:
             return
-        if person_name is None and country is None:
-            antecedent = self.antecedent_person(title, head)
-            if antecedent is not None:
-                self.mention(antecedent, start, end, head.i, "nominal")
-                return
-        key: tuple[Any, ...] = (
-            "person",
-            (person_name or "").split()[-1].lower() if person_name else None,
-            title and title.lower(),
-            country,
-        )
-        if person_name:
-            key = ("person", person_name.split()[-1].lower())
-        label = person_name or doc[start:end].text
-        draft = self.draft(key, _strip_det(label), "person", country=country, sector=sector, title=_title_case(title))
-        draft.country = draft.country or country
         via: MentionVia = "name" if person_name else "title"
+        draft = self.appositive_person(head)
+        if draft is None and person_name is None and country is None:
+            draft = self.antecedent_person(title, head)
+            via = "nominal"
+        if draft is None:
+            key = ("person", person_name.split()[-1].lower()) if person_name else ("person", title, country)
+            label = _strip_det(person_name or doc[start:end].text)
+            draft = self.draft(key, label, "person", country=country, sector=sector, title=_title_case(title))
+        elif person_name and draft.mentions and all(m.via != "name" for m in draft.mentions):
+            draft.name = person_name  # "Quatar's emir, Sheikh Hamad ...": the name is the better label
+        draft.country = draft.country or country
+        draft.title = draft.title or _title_case(title)
+        draft.sector = draft.sector or sector
         self.mention(draft, start, end, head.i, via)
+
+    def appositive_person(self, head: Token) -> _Draft | None:
+        """Return the person this phrase stands in apposition to ("Kenzo Oshima, the UN Coordinator")."""
+        if head.dep_ != "appos" or head.head.i > head.i:
+            return None
+        for draft in self.drafts.values():
+            if draft.kind == "person" and any(m.head_i == head.head.i for m in draft.mentions):
+                return draft
+        return None
 
     def post_end(self, head: Token) -> int:
         """Return the end of a "to China" post after an ambassador's title (the post, not his country)."""
@@ -358,7 +366,7 @@ class _Builder:
         """An organisation the NER found that the gazetteer does not list."""
         ent = self.org_ents[head.i]
         inner = [n for n in self.names if ent.start <= n.start and n.end <= ent.end]
-        if any(n.entry.type == "org" for n in inner):
+        if any(n.entry.type in {"org", "person"} and n.start < ent.end and ent.start < n.end for n in self.names):
             return  # a listed organisation inside: the gazetteer name wins
         for name in inner:
             name.used = True
@@ -393,6 +401,8 @@ class _Builder:
         ):
             return
         root = self.doc[start:end].root
+        if entry.via == "province":
+            return  # a province only tells whose a group or government is; alone it is a place
         if entry.via in {"capital", "seat"} and not self.acts(root):
             return  # a place where something happens, not the government acting
         if start > 0 and self.doc[start - 1].lower_ == "the" and self.doc[start - 1].head.i == root.i:
@@ -442,13 +452,17 @@ class _Builder:
 
 def _is_org_entity(ent: Span, gaz: Gazetteer) -> bool:
     """True for an ORG (or institution-like FAC) entity that is not really a title or a group noun."""
-    last = ent[-1].lower_
     if ent.label_ == "FAC":
+        last = ent[-1].lower_
         return last in gaz.ngo_name_words or last in {"center", "centre", "institute", "institution"}
     if ent.label_ != "ORG":
         return False
-    lexical = last in gaz.titles or last in gaz.group_heads or last in gaz.state_heads
-    return not lexical or len(ent) > 3
+    # "the United Nations Emergency Relief Coordinator" is a title, "Lithuanian Parliament" a group noun.
+    root = ent.root.lower_
+    if root in gaz.titles:
+        return False
+    words = [t for t in ent if t.dep_ != "det" and not t.is_punct]
+    return len(words) > 2 or not (root in gaz.group_heads or root in gaz.state_heads)
 
 
 def _prefer_modifiers(names: Sequence[_Name], head: Token) -> list[_Name]:
@@ -515,9 +529,11 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[_Name]:
     for token in doc:
         if token.i in covered or token.pos_ != "PROPN" or not token.is_title:
             continue
-        if token.ent_type_ not in {"", "GPE", "NORP", "LOC"}:
+        if token.ent_type_ not in {"", "GPE", "NORP", "LOC", "ORG", "PERSON"}:
             continue
-        corrected = correct_spelling(gaz, token.text)
+        corrected = correct_spelling(gaz.deletion_index, token.text)
+        if token.ent_type_ == "PERSON":  # a misspelt known surname ("Bouteflicka"), else a misspelt country
+            corrected = correct_spelling(gaz.person_index, token.text) or corrected
         if corrected is not None:
             names.append(_Name(token.i, token.i + 1, gaz.names_lower[corrected], token.idx, token.idx + len(token)))
             covered.add(token.i)
@@ -623,7 +639,7 @@ def _coordinated(doc: Doc, a: int, b: int) -> bool:
 def _via(name: _Name) -> MentionVia:
     """Map a gazetteer entry's naming onto a mention's ``via``."""
     via = name.entry.via
-    return via if via in {"name", "demonym", "capital", "seat", "acronym"} else "name"
+    return "name" if via == "province" else via
 
 
 def _person_code(gaz: Gazetteer, person: Any) -> str | None:

@@ -20,7 +20,7 @@ SCHEMA_PATH = DATA_DIR / "gazetteer.schema.json"
 
 EntryType = Literal["country", "org", "seat", "person"]
 # How a country entry was named; maps onto ActorMention.via.
-NameVia = Literal["name", "demonym", "capital", "seat", "acronym"]
+NameVia = Literal["name", "demonym", "capital", "seat", "acronym", "province"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +83,15 @@ class Gazetteer:
     locative_preps: frozenset[str]
     post_preps: frozenset[str]
     post_titles: frozenset[str]
+    place_nouns: frozenset[str]
     pronouns: dict[str, dict[str, Any]]
     nominals: dict[str, list[str]]
     country_regexes: list[tuple[str, re.Pattern[str]]]
     name_matcher: PhraseMatcher  # LOWER: names, demonyms, capitals, seats, organisations, persons
     acronym_matcher: PhraseMatcher  # ORTH: acronyms, matched with their case
     lexicon_matcher: PhraseMatcher  # LOWER: titles and group head nouns
-    deletion_index: dict[str, set[str]] = field(default_factory=dict)  # for misspelt country names
+    deletion_index: dict[str, set[str]] = field(default_factory=dict)  # misspelt country names and demonyms
+    person_index: dict[str, set[str]] = field(default_factory=dict)  # misspelt surnames of known persons
 
 
 @lru_cache(maxsize=1)
@@ -171,10 +173,15 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
     countries: dict[str, dict[str, Any]] = data["countries"]
     deletion_index: dict[str, set[str]] = {}
     for code, country in sorted(countries.items()):
-        for via, key in (("name", "names"), ("demonym", "demonyms"), ("capital", "capitals")):
+        for via, key in (
+            ("name", "names"),
+            ("demonym", "demonyms"),
+            ("capital", "capitals"),
+            ("province", "provinces"),
+        ):
             for name in country[key]:
                 builder.add(name, Entry("country", code, via))  # type: ignore[arg-type]
-                if via != "capital" and " " not in name and len(name) >= 5 and not is_acronym(name):
+                if via in {"name", "demonym"} and " " not in name and len(name) >= 5 and not is_acronym(name):
                     for variant in _deletions(name.lower()):
                         deletion_index.setdefault(variant, set()).add(name.lower())
     organizations = {}
@@ -188,6 +195,7 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
     for seat in data["seats"]:
         seats[seat["name"]] = Seat(seat["name"], seat.get("country"), seat.get("organization"), seat.get("sector"))
         builder.add(seat["name"], Entry("seat", seat["name"], "seat"))
+    person_index: dict[str, set[str]] = {}
     persons = {}
     for person in data["persons"]:
         persons[person["name"]] = Person(
@@ -195,6 +203,9 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
         )
         for name in person["names"]:
             builder.add(name, Entry("person", person["name"], "name"))
+            if " " not in name and len(name) >= 6:
+                for variant in _deletions(name.lower()):
+                    person_index.setdefault(variant, set()).add(name.lower())
     titles = {t.lower(): sector for sector, words in data["titles"].items() for t in words}
     group_heads = {t.lower(): sector for sector, words in data["group_heads"].items() for t in words}
     lexicon_patterns: dict[str, list[Doc]] = {}
@@ -222,6 +233,7 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
         locative_preps=frozenset(data["locative_preps"]),
         post_preps=frozenset(data["post_preps"]),
         post_titles=frozenset(data["post_titles"]),
+        place_nouns=frozenset(data["place_nouns"]),
         pronouns=data["anaphors"]["pronouns"],
         nominals=data["anaphors"]["nominals"],
         country_regexes=regexes,
@@ -229,6 +241,7 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
         acronym_matcher=builder.matcher(builder.orth_patterns, "ORTH"),
         lexicon_matcher=builder.matcher(lexicon_patterns, "LOWER"),
         deletion_index=deletion_index,
+        person_index=person_index,
     )
 
 
@@ -244,13 +257,28 @@ def _regex_lookup(gazetteer_id: int, text: str) -> str | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-def correct_spelling(gazetteer: Gazetteer, word: str) -> str | None:
-    """Return the one known single-word name within one edit of ``word`` ("Isreal" -> "israel")."""
+def correct_spelling(index: dict[str, set[str]], word: str) -> str | None:
+    """Return the one known single-word name one edit from ``word`` ("Isreal" -> "israel"), if unique."""
     lowered = word.lower()
     if len(lowered) < 5:
         return None
     hits: set[str] = set()
     for variant in _deletions(lowered):
-        hits |= gazetteer.deletion_index.get(variant, set())
-    hits = {h for h in hits if abs(len(h) - len(lowered)) <= 1}
-    return hits.pop() if len(hits) == 1 else None
+        hits |= index.get(variant, set())
+    close = sorted(h for h in hits if _edit_distance(h, lowered) == 1)
+    return close[0] if len(close) == 1 else None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
