@@ -49,11 +49,13 @@ class Entry:
     mode: str | None = None
     cameo: str | None = None
     embeds: Modality | None = None
+    requires: frozenset[str] = frozenset()
 
     @property
     def specificity(self) -> int:
         """Rank constrained entries above plain ones for the same lemma."""
-        return int(bool(self.with_words)) + int(bool(self.objects))
+        # An object names the act more surely than a particle does ("withdraw inspectors from").
+        return 2 * int(bool(self.objects)) + int(bool(self.with_words)) + int(bool(self.requires))
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +137,7 @@ def _entries(raw: list[dict[str, Any]], frames: dict[str, Frame]) -> dict[tuple[
                     mode=spec.get("mode"),
                     cameo=spec.get("cameo"),
                     embeds=spec.get("embeds"),
+                    requires=frozenset(spec.get("requires", ())),
                 )
             )
     # A stable sort keeps file order among equally specific entries.

@@ -17,7 +17,7 @@ from app.nlp import syntax
 from app.nlp.extensions import register_extensions
 from app.nlp.lexicon import Cues, Entry, Lexicon, load_lexicon
 from app.nlp.modality import EmbedLookup, attribution, embedded_modality, is_ultimatum, own_modality
-from app.nlp.types import ActorMention, Modality, Stance, TextSpan
+from app.nlp.types import Actor, ActorMention, Modality, Stance, TextSpan
 
 # Categories whose intended performance is itself a commitment to cooperate (CAMEO 03) ...
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
@@ -50,11 +50,13 @@ class ActorIndex:
 
     by_head: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_token: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    coded: set[str] = field(default_factory=set)  # actors with a country, or international organisations
 
     @classmethod
-    def build(cls, mentions: Iterable[ActorMention]) -> ActorIndex:
+    def build(cls, actors: Iterable[Actor], mentions: Iterable[ActorMention]) -> ActorIndex:
         """Index the doc's actor mentions."""
         index = cls()
+        index.coded = {a.id for a in actors if a.country or a.kind in ("igo", "ngo", "armed_group")}
         for mention in mentions:
             _add_unique(index.by_head[mention.head_i], mention.actor_id)
             for i in range(mention.token_start, mention.token_end):
@@ -136,7 +138,18 @@ def _satisfies(token: Token, entry: Entry, key: str) -> list[Token] | None:
         if not found:
             return None
         extra.append(found[0])
+    if any(not _slot_filled(token, slot) for slot in entry.requires):
+        return None
     return extra
+
+
+def _slot_filled(token: Token, slot: str) -> bool:
+    """Tell whether a verb has a given syntactic slot filled (an object, a complement clause ...)."""
+    if slot == "obj":
+        return bool(_objects(token))
+    if slot == "dative":
+        return bool(_datives(token))
+    return bool(syntax.children(token, slot))
 
 
 def match_trigger(token: Token, lexicon: Lexicon) -> Match | None:
@@ -194,8 +207,15 @@ def _preps(token: Token, word: str, match: Match) -> list[Token]:
 def _complements(token: Token) -> list[Token]:
     deps = ("xcomp", "ccomp", "acl") if token.pos_ == "NOUN" else ("xcomp", "ccomp")
     found = syntax.children(token, *deps)
+    # A purpose clause carries the act the trigger is for ("called on Arabs to unite against X").
+    found.extend(c for c in syntax.children(token, "advcl") if any(a.lower_ == "to" for a in syntax.children(c, "aux")))
     for prep in syntax.children(token, "prep"):
         found.extend(syntax.children(prep, "pcomp"))
+    if not found and token.pos_ == "NOUN":
+        # "reiterated its demand today that Israel ease ...": the clause may hang from the verb.
+        governor = syntax.light_governor(token)
+        if governor is not None:
+            found = syntax.children(governor, "ccomp")
     return found
 
 
@@ -207,6 +227,22 @@ def _complement_targets(token: Token) -> list[Token]:
         for word in COMPLEMENT_TARGET_PREPS:
             found.extend(syntax.prep_objects(clause, {word}))
         found.extend(_complement_targets(clause))
+        for conjunct in syntax.children(clause, "conj"):
+            found.extend(_objects(conjunct))
+            for word in COMPLEMENT_TARGET_PREPS:
+                found.extend(syntax.prep_objects(conjunct, {word}))
+    return found
+
+
+def _condition_subjects(token: Token, cues: Cues) -> list[Token]:
+    """Return who a conditional threat is aimed at: the subject of its "if"/"unless" clause."""
+    found: list[Token] = []
+    for head in [token, *_complements(token)]:
+        for clause in syntax.children(head, "advcl"):
+            marks = syntax.children(clause, "mark")
+            subject = syntax.finite_subject(clause)
+            if subject is not None and any(m.lower_ in cues.conditional_marks for m in marks):
+                found.append(subject)
     return found
 
 
@@ -236,28 +272,42 @@ def role_tokens(match: Match, role: str) -> list[Token]:
         return [s for c in _complements(token) if (s := syntax.finite_subject(c)) is not None]
     if role == "comp_target":
         return _complement_targets(token)
+    if role == "condition_subj":
+        return _condition_subjects(token, load_lexicon().cues)
     if role == "between":
-        return syntax.prep_objects(token, {"between"})
+        return _preps(token, "between", match)
     if role in ("xcomp", "ccomp", "acl"):
         return syntax.children(token, role)
     return []
 
 
 def phrase_actors(token: Token, ctx: Context, exclude: set[str]) -> list[str]:
-    """Return the actors a phrase names: at its head, else at the shallowest depth inside it."""
+    """Return the actors a phrase names: at its head, else at the shallowest depth inside it.
+
+    An actor without a country ("activists") brings along the nearest actor with one inside its
+    phrase ("activists from the Fatah Party"): that affiliation is what the stance is coded by.
+    """
     found: list[str] = []
     for conjunct in syntax.coordinated(token):
-        level_found: list[str] = []
-        level = 0
-        for depth, node in syntax.phrase_tokens(conjunct):
-            if depth != level:
-                if level_found:
-                    break
-                level = depth
-            ids = ctx.actors.at(node) or _pronoun_actors(node, ctx, exclude)
-            level_found.extend(i for i in ids if i not in exclude and i not in level_found)
-        found.extend(i for i in level_found if i not in found)
+        for actor_id in _shallowest_actors(conjunct, ctx, exclude):
+            if actor_id not in found:
+                found.append(actor_id)
     return found
+
+
+def _shallowest_actors(token: Token, ctx: Context, exclude: set[str]) -> list[str]:
+    found: list[str] = []
+    level = 0
+    level_found: list[str] = []
+    for depth, node in syntax.phrase_tokens(token):
+        if depth != level:
+            found.extend(level_found)
+            if any(i in ctx.actors.coded for i in found):
+                return found
+            level, level_found = depth, []
+        ids = ctx.actors.at(node) or _pronoun_actors(node, ctx, exclude)
+        level_found.extend(i for i in ids if i not in exclude and i not in level_found and i not in found)
+    return found + level_found
 
 
 def _pronoun_actors(token: Token, ctx: Context, exclude: set[str]) -> list[str]:
@@ -338,10 +388,7 @@ def modality_of(match: Match, ctx: Context) -> tuple[Modality, bool]:
     cues = ctx.cues
     clause = match.token if match.entry.pos == "verb" else syntax.light_governor(match.anchor)
     if match.entry.pos == "noun":
-        if any(
-            c.lemma_.lower() in cues.embedders and cues.embedders[c.lemma_.lower()] == "alleged"
-            for c in match.token.children
-        ):
+        if any(cues.embedders.get(c.lower_) == "alleged" for c in match.token.children):
             return "alleged", False
         lookup = embeds_of(ctx.lexicon)
         if clause is None or lookup(clause) is not None or match_trigger(clause, ctx.lexicon) is not None:
@@ -438,7 +485,14 @@ def _shared_targets(match: Match, ctx: Context, exclude: set[str]) -> list[str]:
 
 
 def derived_stance(stance: Stance, ultimatum: bool) -> Stance | None:
-    """Report an intended act as the commitment it expresses: AGREE to cooperate, or THREATEN to harm."""
+    """Report an intended act as the commitment it expresses: AGREE to cooperate, or THREATEN to harm.
+
+    A negated agreement ("will not accept", "failed to reach agreement") is itself a rejection.
+    """
+    if stance.modality == "negated" and stance.event == "AGREE":
+        return replace(
+            stance, event="REJECT", mode=None, cameo=None, modality="asserted", confidence=stance.confidence + 0.2
+        )
     if stance.modality != "intended":
         return None
     if ultimatum or stance.event in CONFLICTUAL:
@@ -556,7 +610,7 @@ def _deduplicate(stances: list[Stance]) -> list[Stance]:
 def extract_stances(doc: Doc) -> list[Stance]:
     """Return every stance in ``doc``, sentence by sentence."""
     lexicon = load_lexicon()
-    actors = ActorIndex.build(doc._.actor_mentions or [])
+    actors = ActorIndex.build(doc._.actors or [], doc._.actor_mentions or [])
     stances: list[Stance] = []
     for index, sentence in enumerate(doc.sents):
         ctx = Context(doc=doc, sentence=sentence, sentence_index=index, actors=actors, lexicon=lexicon)

@@ -12,7 +12,9 @@ CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "pa
 EMBED_DEPS = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "conj", "relcl", "acomp", "pobj", "prep", "dobj"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
-MAX_CLIMB = 12  # bounds every upward walk; parses are trees but be defensive
+MAX_CLIMB = 12
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+NOMINAL_POS = frozenset({"NOUN", "PROPN", "PRON"})  # bounds every upward walk; parses are trees but be defensive
 
 
 def is_passive(verb: Token) -> bool:
@@ -64,6 +66,10 @@ def agent(verb: Token, depth: int = 0) -> Token | None:
     if dep == "xcomp" or (dep == "acomp" and head.pos_ in ("AUX", "VERB")):
         return controller(head, depth)
     if dep == "conj":
+        # Coordinated verbs share the first verb's grammatical subject ("was indicted ... and will resign").
+        shared = children(head, "nsubj", "nsubjpass")
+        if shared and not is_passive(verb) and shared[0].dep_ == "nsubjpass":
+            return shared[0]
         return agent(head, depth + 1)
     if dep in ("advcl", "acomp") and head.pos_ in ("VERB", "AUX"):
         return agent(head, depth + 1)
@@ -71,8 +77,26 @@ def agent(verb: Token, depth: int = 0) -> Token | None:
         governor = head.head
         return agent(governor, depth + 1) if governor.pos_ in ("VERB", "AUX") else noun_owner(governor, depth + 1)
     if dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        if verb.tag_ in FINITE_TAGS:
+            # A finite verb parsed as a noun modifier is a misparsed main clause ("Doctors from X donated").
+            return top_noun(head)
+        if verb.tag_ == "VBG":
+            return head  # "refugees fleeing the war": the noun does the act
         return noun_owner(head, depth + 1)
     return None
+
+
+def top_noun(noun: Token) -> Token:
+    """Climb from a noun through the phrases it sits in ("groups" in "Doctors from two groups") to their head."""
+    current = noun
+    for _ in range(MAX_CLIMB):
+        if current.dep_ == "pobj" and current.head.dep_ == "prep" and current.head.head.pos_ in NOMINAL_POS:
+            current = current.head.head
+        elif current.dep_ in ("conj", "appos", "compound") and current.head.pos_ in NOMINAL_POS:
+            current = current.head
+        else:
+            return current
+    return current
 
 
 def controller(governor: Token, depth: int) -> Token | None:
