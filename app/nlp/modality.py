@@ -67,6 +67,8 @@ def embedded_modality(token: Token, cues: Cues, embeds: EmbedLookup) -> tuple[Mo
         current = governor
         if governor.pos_ == "ADP":
             continue
+        if is_negated(governor) and link != "conj":
+            return "negated", governor  # "has not signaled withdrawing": nothing below it happened
         imposed = embeds(governor)
         if imposed is not None:
             return imposed, governor

@@ -13,7 +13,6 @@ EMBED_DEPS = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "conj", "relc
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 MAX_CLIMB = 12
-FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "PRON"})  # bounds every upward walk; parses are trees but be defensive
 
 
@@ -21,7 +20,22 @@ def is_passive(verb: Token) -> bool:
     """Tell whether a verb is in the passive voice (including reduced passive participles)."""
     if any(child.dep_ in ("nsubjpass", "auxpass", "agent") for child in verb.children):
         return True
-    return verb.dep_ == "acl" and verb.tag_ == "VBN"
+    return verb.dep_ == "acl" and verb.tag_ == "VBN" and not is_misparsed_main(verb)
+
+
+def is_misparsed_main(verb: Token) -> bool:
+    """Tell whether a verb parsed as a noun modifier is really the main clause ("Youths resorted to ...").
+
+    The small parser attaches headline-style main verbs to their subject noun. It shows when the
+    modifier takes a direct object, when its noun phrase is the whole sentence's root, or when the
+    noun is a second subject of the same verb ("X resorted to ..., officials said").
+    """
+    if verb.dep_ != "acl" or verb.tag_ not in ("VBD", "VBN") or children(verb, "agent"):
+        return False
+    head = verb.head
+    if children(verb, "dobj") or top_noun(head).dep_ == "ROOT":
+        return True
+    return head.dep_ == "nsubj" and len(children(head.head, "nsubj")) > 1
 
 
 def children(token: Token, *deps: str) -> list[Token]:
@@ -77,7 +91,7 @@ def agent(verb: Token, depth: int = 0) -> Token | None:
         governor = head.head
         return agent(governor, depth + 1) if governor.pos_ in ("VERB", "AUX") else noun_owner(governor, depth + 1)
     if dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
-        if verb.tag_ in FINITE_TAGS:
+        if is_misparsed_main(verb):
             # A finite verb parsed as a noun modifier is a misparsed main clause ("Doctors from X donated").
             return top_noun(head)
         if verb.tag_ == "VBG":
