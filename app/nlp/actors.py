@@ -26,6 +26,8 @@ _MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "nummod"})
 # Roles in which a capital or seat acts, speaks or is acted upon (its government, not the place).
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "poss", "agent", "ROOT", "attr", "appos"})
 _NOUNS = frozenset({"NOUN", "PROPN"})
+# Which reading of a name wins when two entries match the same words.
+_PRIORITY = {"seat": 0, "name": 1, "acronym": 1, "demonym": 2, "capital": 3, "province": 4}
 # Codes an affiliation to an international or armed organisation lends a person or group.
 _AFFILIATION_CODES = {"igo": "IGO", "ngo": "NGO"}
 # Weights of the salience score: how often, how early, and how central to the stances an actor is.
@@ -72,6 +74,7 @@ class _Builder:
         self.lexicon = _lexicon_spans(doc, gaz)
         self.names = _find_names(doc, gaz)
         self.by_head: dict[int, list[_Name]] = {}
+        self.listed = {i for n in self.names if n.entry.type in {"org", "seat"} for i in range(n.start, n.end)}
         self.person_ents = {t.i: ent for ent in doc.ents if ent.label_ == "PERSON" for t in ent}
         self.org_ents = {t.i: ent for ent in doc.ents if _is_org_entity(ent, gaz) for t in ent}
 
@@ -121,14 +124,19 @@ class _Builder:
         heads = set(self.by_head)
         named = {i for n in self.names if n.entry.type in {"country", "seat"} for i in range(n.start, n.end)}
         for ent in self.doc.ents:
-            if ent.root.i in self.org_ents and all(t.i in named or t.is_punct or t.tag_ == "POS" for t in ent):
+            if ent.root.i in self.org_ents and ent.root.i in named:
                 for t in ent:
                     self.org_ents.pop(t.i, None)  # the NER's "ORG" is just a country or capital name
             elif ent.label_ == "PERSON" or ent.root.i in self.org_ents:
                 heads.add(ent.root.i)
         for end_i, (_, phrase) in self.lexicon.items():
             token = self.doc[end_i]
-            if token.dep_ != "compound" and token.pos_ in _NOUNS and phrase not in self.gaz.state_heads:
+            if (
+                token.dep_ != "compound"
+                and token.pos_ in _NOUNS
+                and phrase not in self.gaz.state_heads
+                and end_i not in self.listed
+            ):
                 heads.add(end_i)
         return heads
 
@@ -177,8 +185,8 @@ class _Builder:
         if token.i in self.org_ents:
             return "org"
         lexical = self.lexicon.get(token.i)
-        if lexical is None:
-            return None
+        if lexical is None or token.i in self.listed:
+            return None  # "the African Union" is a listed organisation, not a group of unions
         phrase = lexical[1]
         if phrase in self.gaz.state_heads:
             return "state"
@@ -264,6 +272,12 @@ class _Builder:
         if draft is None and person_name is None and country is None:
             draft = self.antecedent_person(title, head)
             via = "nominal"
+        anchor = self.unnamed_anchor(head) if draft is None and person_name is None else None
+        if anchor is not None:  # "Kenzo Oshima, the UN Coordinator": the NER missed the name it stands beside
+            person_name = anchor.text
+            key = ("person", person_name.split()[-1].lower())
+            draft = self.draft(key, person_name, "person", country=country, sector=sector, title=_title_case(title))
+            self.mention(draft, anchor.start, anchor.end, anchor.end - 1, "name")
         if draft is None:
             key = ("person", person_name.split()[-1].lower()) if person_name else ("person", title, country)
             label = _strip_det(person_name or doc[start:end].text)
@@ -274,6 +288,16 @@ class _Builder:
         draft.title = draft.title or _title_case(title)
         draft.sector = draft.sector or sector
         self.mention(draft, start, end, head.i, via)
+
+    def unnamed_anchor(self, head: Token) -> Span | None:
+        """Return the proper name a title stands in apposition to, if nothing else claims it."""
+        anchor = head.head
+        if head.dep_ != "appos" or anchor.pos_ != "PROPN" or anchor.i > head.i:
+            return None
+        start = min((c.i for c in anchor.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), default=anchor.i)
+        if any(n.start <= anchor.i < n.end for n in self.names) or anchor.i in self.org_ents:
+            return None
+        return self.doc[start : anchor.i + 1]
 
     def appositive_person(self, head: Token) -> _Draft | None:
         """Return the person this phrase stands in apposition to ("Kenzo Oshima, the UN Coordinator")."""
@@ -287,10 +311,17 @@ class _Builder:
     def post_end(self, head: Token) -> int:
         """Return the end of a "to China" post after an ambassador's title (the post, not his country)."""
         end = head.i + 1
-        if head.lower_ in self.gaz.post_titles:
-            for child in head.rights:
-                if child.dep_ == "prep" and child.lower_ in self.gaz.post_preps:
-                    end = max(end, child.right_edge.i + 1)
+        if head.lower_ not in self.gaz.post_titles:
+            return end
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ in self.gaz.post_preps:
+                end = max(end, child.right_edge.i + 1)
+        following = head.nbor() if head.i + 1 < len(self.doc) else None
+        if end == head.i + 1 and following is not None and following.lower_ in self.gaz.post_preps:
+            # The parser often hangs "to China" on the verb; a country right after the title is still the post.
+            post = next((n for n in self.names if n.start == head.i + 2 and n.entry.type == "country"), None)
+            if post is not None:
+                end = post.end
         return end
 
     def antecedent_person(self, title: str | None, head: Token) -> _Draft | None:
@@ -485,6 +516,8 @@ def _find_names(doc: Doc, gaz: Gazetteer) -> list[_Name]:
             span = Span(doc, start, end, label=match_id)
             if cased or _case_ok(span, gaz):
                 spans.append(span)
+    # filter_spans keeps the first of equally long spans: "Brussels" the seat of the EU before the capital.
+    spans.sort(key=lambda s: _PRIORITY[gaz.entries[s.label_][0].via])
     persons = [ent for ent in doc.ents if ent.label_ == "PERSON"]
     kept = [s for s in filter_spans(spans) if not _inside_person(s, persons, gaz)]
     names = [_Name(s.start, s.end, gaz.entries[s.label_][0], s.start_char, s.end_char) for s in kept]
