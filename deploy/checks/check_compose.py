@@ -22,7 +22,7 @@ DEPLOY = Path(__file__).resolve().parent.parent
 COMPOSE = DEPLOY / "compose" / "docker-compose.yml"
 
 
-def check() -> list[str]:
+def check() -> list[str]:  # noqa: PLR0915 (a checklist)
     problems: list[str] = []
     compose = yaml.safe_load(COMPOSE.read_text())
     services = compose.get("services") or {}
@@ -56,9 +56,14 @@ def check() -> list[str]:
     app_port = str(env.get("STANCEWIRE_PORT", "8000"))
 
     prom_service = services.get("prometheus") or {}
-    mounts = {str(v).split(":")[1]: (COMPOSE.parent / str(v).split(":")[0]).resolve()
-              for v in prom_service.get("volumes") or [] if str(v).startswith(".")}
-    config_flag = next((c.split("=", 1)[1] for c in prom_service.get("command") or [] if c.startswith("--config.file=")), None)
+    mounts = {
+        str(v).split(":")[1]: (COMPOSE.parent / str(v).split(":")[0]).resolve()
+        for v in prom_service.get("volumes") or []
+        if str(v).startswith(".")
+    }
+    config_flag = next(
+        (c.split("=", 1)[1] for c in prom_service.get("command") or [] if c.startswith("--config.file=")), None
+    )
     if not config_flag:
         problems.append("prometheus: no --config.file")
     else:
@@ -70,14 +75,22 @@ def check() -> list[str]:
             for rule_file in config.get("rule_files") or []:
                 if not (config_dir / rule_file).is_file():
                     problems.append(f"prometheus: rule file {rule_file} is not mounted beside the config")
-            targets = [t for job in config.get("scrape_configs") or [] if job.get("job_name") == "stancewire"
-                       for sc in job.get("static_configs") or [] for t in sc.get("targets") or []]
+            targets = [
+                t
+                for job in config.get("scrape_configs") or []
+                if job.get("job_name") == "stancewire"
+                for sc in job.get("static_configs") or []
+                for t in sc.get("targets") or []
+            ]
             if f"stancewire:{app_port}" not in targets:
                 problems.append(f"prometheus: job stancewire does not scrape stancewire:{app_port} (targets {targets})")
 
     grafana = services.get("grafana") or {}
-    gmounts = {str(v).split(":")[1]: (COMPOSE.parent / str(v).split(":")[0]).resolve()
-               for v in grafana.get("volumes") or [] if str(v).startswith(".")}
+    gmounts = {
+        str(v).split(":")[1]: (COMPOSE.parent / str(v).split(":")[0]).resolve()
+        for v in grafana.get("volumes") or []
+        if str(v).startswith(".")
+    }
     provisioning = gmounts.get("/etc/grafana/provisioning")
     if provisioning is None:
         problems.append("grafana: provisioning is not mounted at /etc/grafana/provisioning")
@@ -86,7 +99,9 @@ def check() -> list[str]:
             for ds in yaml.safe_load(path.read_text()).get("datasources") or []:
                 url = urlparse(ds.get("url", ""))
                 if ds.get("type") == "prometheus" and (url.hostname not in services or url.port != 9090):
-                    problems.append(f"grafana: datasource {ds.get('uid')} url {ds.get('url')} is not the prometheus service")
+                    problems.append(
+                        f"grafana: datasource {ds.get('uid')} url {ds.get('url')} is not the prometheus service"
+                    )
     return problems
 
 
@@ -95,8 +110,10 @@ def main() -> int:
     for problem in problems:
         print(f"ERROR {problem}")
     if not problems:
-        print(f"OK {COMPOSE.relative_to(DEPLOY.parent)}: loopback-only ports, mounts exist, images pinned, "
-              "Prometheus scrapes stancewire, Grafana reads Prometheus")
+        print(
+            f"OK {COMPOSE.relative_to(DEPLOY.parent)}: loopback-only ports, mounts exist, images pinned, "
+            "Prometheus scrapes stancewire, Grafana reads Prometheus"
+        )
     return 1 if problems else 0
 
 

@@ -103,7 +103,7 @@ def _datasource_problem(where: str, ds: Any, uids: dict[str, dict[str, Any]]) ->
     return None
 
 
-def check_file(path: Path, uids: dict[str, dict[str, Any]]) -> list[str]:
+def check_file(path: Path, uids: dict[str, dict[str, Any]]) -> list[str]:  # noqa: PLR0915 (a checklist)
     """Problems with one dashboard file."""
     text = path.read_text()
     problems: list[str] = []
@@ -213,8 +213,10 @@ def main() -> int:
         return 1
     for path in sorted(DASHBOARDS.glob("*.json")):
         dashboard = json.loads(path.read_text())
-        print(f"OK {path.relative_to(DEPLOY.parent)}: {len(_panels(dashboard))} panels, {len(queries(path))} queries, "
-              f"datasource uids {sorted(provisioned_datasources())}")
+        print(
+            f"OK {path.relative_to(DEPLOY.parent)}: {len(_panels(dashboard))} panels, {len(queries(path))} queries, "
+            f"datasource uids {sorted(provisioned_datasources())}"
+        )
     return 0
 
 

@@ -36,8 +36,7 @@ CUSTOM_SCHEMAS = {("monitoring.coreos.com/v1", "ServiceMonitor"): SCHEMAS / "ser
 def load() -> dict[str, list[dict[str, Any]]]:
     """Documents of every manifest in deploy/k8s, by file name."""
     return {
-        path.name: [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
-        for path in sorted(K8S.glob("*.yaml"))
+        path.name: [doc for doc in yaml.safe_load_all(path.read_text()) if doc] for path in sorted(K8S.glob("*.yaml"))
     }
 
 
@@ -70,7 +69,9 @@ def validate_schemas(files: dict[str, list[dict[str, Any]]]) -> tuple[list[str],
                 try:
                     used = kv.validate(doc, version, strict=True)
                 except kv.ValidationError as error:
-                    problems.append(f"{ident}: {'.'.join(map(str, error.path))}: {error.message} (Kubernetes {version})")
+                    problems.append(
+                        f"{ident}: {'.'.join(map(str, error.path))}: {error.message} (Kubernetes {version})"
+                    )
                 except kv.SchemaNotFoundError as error:
                     problems.append(f"{ident}: {error.message}")
                 else:
@@ -98,7 +99,7 @@ def _cpu(quantity: str) -> float:
     return float(quantity[:-1]) / 1000 if quantity.endswith("m") else float(quantity)
 
 
-def check_standards(files: dict[str, list[dict[str, Any]]]) -> list[str]:
+def check_standards(files: dict[str, list[dict[str, Any]]]) -> list[str]:  # noqa: PLR0915 (a checklist)
     problems: list[str] = []
 
     def need(condition: bool, message: str) -> None:
@@ -119,11 +120,20 @@ def check_standards(files: dict[str, list[dict[str, Any]]]) -> list[str]:
     container = containers[0]
 
     need(all(k.startswith("STANCEWIRE_") for k in settings), "ConfigMap keys are STANCEWIRE_ settings")
-    for key in ("STANCEWIRE_HOST", "STANCEWIRE_PORT", "STANCEWIRE_TIMEOUT_S", "STANCEWIRE_QUEUE_LIMIT", "STANCEWIRE_MODEL"):
+    for key in (
+        "STANCEWIRE_HOST",
+        "STANCEWIRE_PORT",
+        "STANCEWIRE_TIMEOUT_S",
+        "STANCEWIRE_QUEUE_LIMIT",
+        "STANCEWIRE_MODEL",
+    ):
         need(key in settings, f"ConfigMap sets {key}")
     need(settings.get("STANCEWIRE_HOST") == "0.0.0.0", "STANCEWIRE_HOST is 0.0.0.0 inside the pod")
     need(
-        any((ref.get("configMapRef") or {}).get("name") == configmap["metadata"]["name"] for ref in container.get("envFrom") or []),
+        any(
+            (ref.get("configMapRef") or {}).get("name") == configmap["metadata"]["name"]
+            for ref in container.get("envFrom") or []
+        ),
         "the container takes its settings from the ConfigMap (envFrom)",
     )
 
@@ -133,14 +143,19 @@ def check_standards(files: dict[str, list[dict[str, Any]]]) -> list[str]:
     need("memory" in (container.get("resources") or {}).get("requests", {}), "the container requests memory")
     need("memory" in (container.get("resources") or {}).get("limits", {}), "the container has a memory limit")
     workers = [env for env in container.get("env") or [] if env["name"] == "STANCEWIRE_WORKERS"]
-    need(len(workers) == 1 and "STANCEWIRE_WORKERS" not in settings, "STANCEWIRE_WORKERS is set once, in the Deployment")
+    need(
+        len(workers) == 1 and "STANCEWIRE_WORKERS" not in settings, "STANCEWIRE_WORKERS is set once, in the Deployment"
+    )
     if workers and cpu_request is not None:
         env = workers[0]
         ref = (env.get("valueFrom") or {}).get("resourceFieldRef")
         if ref:
-            need(ref.get("resource") == "requests.cpu" and str(ref.get("divisor", "1")) == "1"
-                 and ref.get("containerName") in (None, container["name"]),
-                 "STANCEWIRE_WORKERS comes from this container's requests.cpu with divisor 1")
+            need(
+                ref.get("resource") == "requests.cpu"
+                and str(ref.get("divisor", "1")) == "1"
+                and ref.get("containerName") in (None, container["name"]),
+                "STANCEWIRE_WORKERS comes from this container's requests.cpu with divisor 1",
+            )
             need(_cpu(cpu_request) == int(_cpu(cpu_request)), "the CPU request is a whole number of CPUs")
         else:
             need(str(env.get("value")) == str(int(_cpu(cpu_request))), "STANCEWIRE_WORKERS equals the CPU request")
@@ -152,7 +167,11 @@ def check_standards(files: dict[str, list[dict[str, Any]]]) -> list[str]:
         need((spec.get("httpGet") or {}).get("path") == path, f"{probe} is an HTTP GET on {path}")
     startup = container.get("startupProbe") or {}
     budget = startup.get("periodSeconds", 10) * startup.get("failureThreshold", 3)
-    need(budget >= 120, f"startupProbe allows at least 120 s for the model to load (allows {budget} s)")
+    start_timeout = float(settings.get("STANCEWIRE_WORKER_START_TIMEOUT_S", 120))
+    need(
+        budget >= start_timeout,
+        f"startupProbe allows {budget} s, less than STANCEWIRE_WORKER_START_TIMEOUT_S ({start_timeout:g} s)",
+    )
 
     # Security.
     pod_sc = pod.get("securityContext") or {}
@@ -162,10 +181,15 @@ def check_standards(files: dict[str, list[dict[str, Any]]]) -> list[str]:
     need(sc.get("readOnlyRootFilesystem") is True, "readOnlyRootFilesystem")
     need(sc.get("allowPrivilegeEscalation") is False, "allowPrivilegeEscalation: false")
     need(sc.get("capabilities", {}).get("drop") == ["ALL"], "capabilities drop ALL")
-    need(((pod_sc.get("seccompProfile") or sc.get("seccompProfile") or {}).get("type")) == "RuntimeDefault",
-         "seccompProfile RuntimeDefault")
+    need(
+        ((pod_sc.get("seccompProfile") or sc.get("seccompProfile") or {}).get("type")) == "RuntimeDefault",
+        "seccompProfile RuntimeDefault",
+    )
     tmp_volumes = {m["name"] for m in container.get("volumeMounts") or [] if m.get("mountPath") == "/tmp"}
-    need(any(v["name"] in tmp_volumes and "emptyDir" in v for v in pod.get("volumes") or []), "an emptyDir mounted at /tmp")
+    need(
+        any(v["name"] in tmp_volumes and "emptyDir" in v for v in pod.get("volumes") or []),
+        "an emptyDir mounted at /tmp",
+    )
 
     # Graceful shutdown.
     grace = pod.get("terminationGracePeriodSeconds", 30)
@@ -180,21 +204,36 @@ def check_standards(files: dict[str, list[dict[str, Any]]]) -> list[str]:
     need(all(pod_labels.get(k) == v for k, v in service["spec"]["selector"].items()), "the Service selects the pods")
     need(matches(pdb["spec"]["selector"]), "the PodDisruptionBudget selects the pods")
     target = hpa["spec"]["scaleTargetRef"]
-    need(target["kind"] == "Deployment" and target["name"] == deployment["metadata"]["name"], "the HPA scales the Deployment")
-    need(any(m.get("type") == "Resource" and m["resource"]["name"] == "cpu" for m in hpa["spec"].get("metrics") or []),
-         "the HPA scales on CPU")
+    need(
+        target["kind"] == "Deployment" and target["name"] == deployment["metadata"]["name"],
+        "the HPA scales the Deployment",
+    )
+    need(
+        any(m.get("type") == "Resource" and m["resource"]["name"] == "cpu" for m in hpa["spec"].get("metrics") or []),
+        "the HPA scales on CPU",
+    )
     need(hpa["spec"].get("minReplicas", 1) >= 2, "the HPA keeps at least two replicas (the PDB can then allow a drain)")
     service_ports = {p.get("name"): p for p in service["spec"]["ports"]}
     for port in service_ports.values():
-        need(port.get("targetPort") in port_names or port.get("targetPort") in
-             {p.get("containerPort") for p in container.get("ports") or []}, f"Service port {port.get('name')} targets a container port")
-    need(all(service["metadata"]["labels"].get(k) == v for k, v in monitor["spec"]["selector"]["matchLabels"].items()),
-         "the ServiceMonitor selects the Service")
+        need(
+            port.get("targetPort") in port_names
+            or port.get("targetPort") in {p.get("containerPort") for p in container.get("ports") or []},
+            f"Service port {port.get('name')} targets a container port",
+        )
+    need(
+        all(service["metadata"]["labels"].get(k) == v for k, v in monitor["spec"]["selector"]["matchLabels"].items()),
+        "the ServiceMonitor selects the Service",
+    )
     for endpoint in monitor["spec"]["endpoints"]:
-        need(endpoint.get("port") in service_ports, f"ServiceMonitor endpoint port {endpoint.get('port')!r} is a Service port name")
+        need(
+            endpoint.get("port") in service_ports,
+            f"ServiceMonitor endpoint port {endpoint.get('port')!r} is a Service port name",
+        )
         need(endpoint.get("path", "/metrics") == "/metrics", "the ServiceMonitor scrapes /metrics")
-    need(service["metadata"]["name"] == "stancewire",
-         "the Service is named stancewire: the ServiceMonitor's job label, which deploy/prometheus/alerts.yml selects")
+    need(
+        service["metadata"]["name"] == "stancewire",
+        "the Service is named stancewire: the ServiceMonitor's job label, which deploy/prometheus/alerts.yml selects",
+    )
     return problems
 
 
