@@ -73,6 +73,7 @@ class Cues:
     off_topic: frozenset[str]
     off_topic_pos: frozenset[str]
     carrier_nouns: frozenset[str]
+    preparation: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,7 @@ def _cues(raw: dict[str, Any]) -> Cues:
         off_topic=frozenset(raw["off_topic"]["lemmas"]),
         off_topic_pos=frozenset(raw["off_topic"]["pos"]),
         carrier_nouns=frozenset(raw["carrier_nouns"]),
+        preparation=frozenset(raw["preparation"]),
     )
 
 

@@ -23,6 +23,8 @@ from app.nlp.types import Actor, ActorMention, Modality, Stance, TextSpan
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 # ... or a threat (CAMEO 13).
 CONFLICTUAL = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"})
+# Acts of armed force: preparing them is mobilizing.
+MILITARY = frozenset({"ASSAULT", "MOBILIZE"})
 # Generic targets of an act in a complement clause ("threatened to ban X", "urged Y to halt attacks on X").
 COMPLEMENT_TARGET_PREPS = ("against", "on", "upon", "with", "to", "into", "from", "in")
 # Confidence: a sentence's main clause outranks embedded ones; verbs outrank nouns.
@@ -331,7 +333,12 @@ def resolve(match: Match, roles: Iterable[str], ctx: Context, exclude: set[str])
     for role in roles:
         ids: list[str] = []
         for token in role_tokens(match, role):
-            ids.extend(i for i in phrase_actors(token, ctx, exclude) if i not in ids)
+            found = phrase_actors(token, ctx, exclude)
+            if not found and role == "subj" and token.pos_ == "NOUN":
+                # "issued a declaration demanding ...": the document speaks for whoever issued it.
+                owner = syntax.noun_owner(token)
+                found = phrase_actors(owner, ctx, exclude) if owner is not None else []
+            ids.extend(i for i in found if i not in ids)
         if ids:
             return ids
     return []
@@ -383,27 +390,32 @@ def embeds_of(lexicon: Lexicon) -> EmbedLookup:
     return lookup
 
 
-def modality_of(match: Match, ctx: Context) -> tuple[Modality, bool]:
-    """Return the trigger's modality and whether it is an ultimatum ("will X unless Y")."""
+def modality_of(match: Match, ctx: Context) -> tuple[Modality, str | None]:
+    """Return the trigger's modality and how an intent is framed: "ultimatum" ("will X unless Y"),
+    "preparation" ("prepared to resume shelling") or None."""
     cues = ctx.cues
     clause = match.token if match.entry.pos == "verb" else syntax.light_governor(match.anchor)
     if match.entry.pos == "noun":
         if any(cues.embedders.get(c.lower_) == "alleged" for c in match.token.children):
-            return "alleged", False
+            return "alleged", None
         lookup = embeds_of(ctx.lexicon)
         if clause is None or lookup(clause) is not None or match_trigger(clause, ctx.lexicon) is not None:
             # A noun names an act as a presupposed fact unless a light verb gives it a mood.
-            return "asserted", False
+            return "asserted", None
     assert clause is not None
     own = own_modality(clause, cues)
-    ultimatum = is_ultimatum(clause, cues)
+    ultimatum = "ultimatum" if is_ultimatum(clause, cues) else None
     if own is not None:
         return own, ultimatum
     inherited = embedded_modality(clause, cues, embeds_of(ctx.lexicon))
     if inherited is None:
         return "asserted", ultimatum
     modality, governor = inherited
-    return modality, ultimatum or is_ultimatum(governor, cues)
+    if ultimatum is None and is_ultimatum(governor, cues):
+        ultimatum = "ultimatum"
+    if ultimatum is None and governor.lemma_.lower() in cues.preparation:
+        return modality, "preparation"
+    return modality, ultimatum
 
 
 def clause_depth(token: Token, cues: Cues) -> int:
@@ -445,8 +457,8 @@ def speaker_id(match: Match, ctx: Context, holders: list[str]) -> str | None:
 # ---------------------------------------------------------------- stance building
 
 
-def build_stance(match: Match, ctx: Context) -> tuple[Stance, bool] | None:
-    """Turn a matched trigger into a stance and its ultimatum flag, or None when the text names no holder."""
+def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None:
+    """Turn a matched trigger into a stance and its intent framing, or None when the text names no holder."""
     frame = match.entry.frame
     holders = resolve(match, frame.holder, ctx, set())
     if not holders:
@@ -454,7 +466,7 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, bool] | None:
     targets = resolve(match, frame.target, ctx, set(holders))
     if not targets and match.entry.pos == "verb":
         targets = _shared_targets(match, ctx, set(holders))
-    modality, ultimatum = modality_of(match, ctx)
+    modality, framing = modality_of(match, ctx)
     stance = Stance(
         holder=holders,
         target=targets,
@@ -469,7 +481,7 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, bool] | None:
         attributed_to=speaker_id(match, ctx, holders),
         confidence=confidence(match, ctx, modality, bool(targets)),
     )
-    return stance, ultimatum
+    return stance, framing
 
 
 def _shared_targets(match: Match, ctx: Context, exclude: set[str]) -> list[str]:
@@ -484,7 +496,7 @@ def _shared_targets(match: Match, ctx: Context, exclude: set[str]) -> list[str]:
     return []
 
 
-def derived_stance(stance: Stance, ultimatum: bool) -> Stance | None:
+def derived_stance(stance: Stance, framing: str | None) -> Stance | None:
     """Report an intended act as the commitment it expresses: AGREE to cooperate, or THREATEN to harm.
 
     A negated agreement ("will not accept", "failed to reach agreement") is itself a rejection.
@@ -495,13 +507,15 @@ def derived_stance(stance: Stance, ultimatum: bool) -> Stance | None:
         )
     if stance.modality != "intended":
         return None
-    if ultimatum or stance.event in CONFLICTUAL:
+    if framing == "preparation" and stance.event in MILITARY:
+        event = "MOBILIZE"  # readying an attack is a show of force (CAMEO 15), not yet a threat
+    elif framing == "ultimatum" or stance.event in CONFLICTUAL:
         event = "THREATEN"
     elif stance.event in COOPERATIVE:
         event = "AGREE"
     else:
         return None
-    mode = {"AGREE": _agree_mode(stance.event), "THREATEN": None}[event]
+    mode = {"AGREE": _agree_mode(stance.event), "THREATEN": None, "MOBILIZE": "troops"}[event]
     return replace(stance, event=event, mode=mode, cameo=None, confidence=min(stance.confidence + DERIVED_BONUS, 0.99))
 
 
@@ -588,9 +602,9 @@ def sentence_stances(ctx: Context) -> list[Stance]:
         built = build_stance(match, ctx)
         if built is None:
             continue
-        stance, ultimatum = built
+        stance, framing = built
         found.append(stance)
-        derived = derived_stance(stance, ultimatum)
+        derived = derived_stance(stance, framing)
         if derived is not None:
             stance.confidence = max(stance.confidence - DERIVED_BONUS, 0.05)
             found.append(derived)

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
-# Dependents that open a new clause: an argument phrase never reaches into them.
-CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "parataxis", "conj", "cc", "punct"})
+# Dependents that open a new clause: an argument phrase never reaches into them (participial and
+# infinitival modifiers stay in: "refugees fleeing Liberia", "an invitation to meet Palestinian factions").
+CLAUSE_DEPS = frozenset({"relcl", "advcl", "ccomp", "xcomp", "csubj", "parataxis", "conj", "cc", "punct"})
 # Links along which an embedded clause hangs from the clause that governs it.
 EMBED_DEPS = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "conj", "relcl", "acomp", "pobj", "prep", "dobj"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
