@@ -74,7 +74,11 @@ class _Builder:
         self.lexicon = _lexicon_spans(doc, gaz)
         self.names = _find_names(doc, gaz)
         self.by_head: dict[int, list[_Name]] = {}
-        self.listed = {i for n in self.names if n.entry.type in {"org", "seat"} for i in range(n.start, n.end)}
+        # Tokens inside a listed name ("the African Union", "the West Bank") are never group nouns.
+        self.listed = {i for n in self.names if n.entry.via != "demonym" for i in range(n.start, n.end)}
+        self.people_nouns = {
+            n.end - 1 for n in self.names if n.entry.via == "demonym" and doc[n.end - 1].tag_ in {"NNS", "NNPS"}
+        }
         self.person_ents = {t.i: ent for ent in doc.ents if ent.label_ == "PERSON" for t in ent}
         self.org_ents = {t.i: ent for ent in doc.ents if _is_org_entity(ent, gaz) for t in ent}
 
@@ -124,9 +128,10 @@ class _Builder:
         heads = set(self.by_head)
         named = {i for n in self.names if n.entry.type in {"country", "seat"} for i in range(n.start, n.end)}
         for ent in self.doc.ents:
-            if ent.root.i in self.org_ents and ent.root.i in named:
-                for t in ent:
-                    self.org_ents.pop(t.i, None)  # the NER's "ORG" is just a country or capital name
+            if ent.root.i in named and (ent.root.i in self.org_ents or ent.label_ == "PERSON"):
+                for t in ent:  # the NER's "ORG" or "PERSON" is just a country, demonym or capital
+                    self.org_ents.pop(t.i, None)
+                    self.person_ents.pop(t.i, None)
             elif ent.label_ == "PERSON" or ent.root.i in self.org_ents:
                 heads.add(ent.root.i)
         for end_i, (_, phrase) in self.lexicon.items():
@@ -184,6 +189,8 @@ class _Builder:
             return "person"
         if token.i in self.org_ents:
             return "org"
+        if token.i in self.people_nouns:
+            return "group"  # "Bosnian Serbs": a people named by a demonym noun, of the modifier's country
         lexical = self.lexicon.get(token.i)
         if lexical is None or token.i in self.listed:
             return None  # "the African Union" is a listed organisation, not a group of unions
@@ -275,11 +282,17 @@ class _Builder:
         anchor = self.unnamed_anchor(head) if draft is None and person_name is None else None
         if anchor is not None:  # "Kenzo Oshima, the UN Coordinator": the NER missed the name it stands beside
             person_name = anchor.text
-            key = ("person", person_name.split()[-1].lower())
-            draft = self.draft(key, person_name, "person", country=country, sector=sector, title=_title_case(title))
+            draft = self.draft(
+                _person_key(person_name),
+                person_name,
+                "person",
+                country=country,
+                sector=sector,
+                title=_title_case(title),
+            )
             self.mention(draft, anchor.start, anchor.end, anchor.end - 1, "name")
         if draft is None:
-            key = ("person", person_name.split()[-1].lower()) if person_name else ("person", title, country)
+            key = _person_key(person_name) if person_name else ("person", title, country)
             label = _strip_det(person_name or doc[start:end].text)
             draft = self.draft(key, label, "person", country=country, sector=sector, title=_title_case(title))
         elif person_name and draft.mentions and all(m.via != "name" for m in draft.mentions):
@@ -338,7 +351,10 @@ class _Builder:
         return best
 
     def title_in(self, start: int, end: int) -> str | None:
-        """Return the longest title phrase inside tokens [start, end)."""
+        """Return the title that ends the phrase ("deputy chief" is a chief), else the longest inside it."""
+        at_end = self.lexicon.get(end - 1)
+        if at_end is not None and at_end[1] in self.gaz.titles and at_end[0] >= start:
+            return self.doc[at_end[0] : end].text
         best: tuple[int, str] | None = None
         for end_i, (phrase_start, phrase) in self.lexicon.items():
             if start <= phrase_start and end_i < end and phrase in self.gaz.titles:
@@ -349,12 +365,17 @@ class _Builder:
 
     def build_group(self, head: Token, names: Sequence[_Name]) -> None:
         """A collective named by a head noun; one group per country for "Hungarian and Romanian officials"."""
-        phrase_start, phrase = self.lexicon[head.i]
-        sector = self.gaz.group_heads.get(phrase)
+        phrase_start, phrase = self.lexicon.get(head.i, (head.i, "people"))
+        sector = self.gaz.group_heads.get(phrase, "CVL")
         for child in head.lefts:
             # "rebel leaders", "army officers": a more specific modifier decides the sector.
             child_lex = self.lexicon.get(child.i)
-            specific = child.dep_ in {"compound", "amod"} and child_lex and child_lex[1] in self.gaz.group_heads
+            specific = (
+                child.dep_ in {"compound", "amod"}
+                and child.i not in self.listed
+                and child_lex
+                and child_lex[1] in self.gaz.group_heads
+            )
             if specific and child_lex and sector in {"GOV", "CVL", "ELI"}:
                 sector = self.gaz.group_heads[child_lex[1]]
         names = _prefer_modifiers(names, head)
@@ -401,9 +422,14 @@ class _Builder:
             return  # a listed organisation inside: the gazetteer name wins
         for name in inner:
             name.used = True
+        previous = self.parenthesised_alias(ent)
+        if previous is not None:  # "the Liberian Peace Council (LPC)": the acronym is the same organisation
+            self.mention(previous, ent.start, ent.end, head.i, "acronym")
+            return
         code, _, _ = self.affiliation([*inner, *names])
         words = {t.lower_ for t in ent}
         sector = next((self.gaz.org_sector_words[w] for w in words if w in self.gaz.org_sector_words), None)
+        sector = sector or self.gaz.group_heads.get(ent.root.lower_)  # "Latvian Constitutional Court": JUD
         kind: ActorKind = "organization"
         if code is None and words & self.gaz.ngo_name_words:
             kind = "ngo"
@@ -413,6 +439,16 @@ class _Builder:
         if start > 0 and self.doc[start - 1].lower_ == "the":
             start -= 1
         self.mention(draft, start, ent.end, head.i, "name")
+
+    def parenthesised_alias(self, ent: Span) -> _Draft | None:
+        """Return the actor named just before "(ACRONYM)", if ``ent`` is such an acronym."""
+        doc = self.doc
+        if ent.start < 2 or ent.end >= len(doc) or doc[ent.start - 1].text != "(" or doc[ent.end].text != ")":
+            return None
+        for draft in self.drafts.values():
+            if draft.kind != "person" and any(m.token_end == ent.start - 1 for m in draft.mentions):
+                return draft
+        return None
 
     # -- names standing alone ------------------------------------------------------------------
 
@@ -426,11 +462,6 @@ class _Builder:
         """A name that heads its own phrase: a state, organisation, seat or known person."""
         entry = name.entry
         start, end = name.start, name.end
-        if any(i in self.covered for i in range(start, end)) and (name.char_start, name.char_end) == (
-            self.doc[start].idx,
-            self.doc[end - 1].idx + len(self.doc[end - 1]),
-        ):
-            return
         root = self.doc[start:end].root
         if entry.via == "province":
             return  # a province only tells whose a group or government is; alone it is a place
@@ -456,7 +487,7 @@ class _Builder:
             self.mention(self.org(entry.key), start, end, root.i, _via(name), chars=chars)
         elif entry.type == "person" and root.i not in self.covered:
             person = self.gaz.persons[entry.key]
-            key = ("person", person.name.split()[-1].lower())
+            key = _person_key(person.name)
             draft = self.draft(
                 key, person.name, "person", country=_person_code(self.gaz, person), sector="GOV", title=person.title
             )
@@ -586,10 +617,12 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[_Name]:
 def _resolve_anaphora(builder: _Builder) -> None:
     """Fold pronouns and definite nominals ("its", "the two countries") into the nearest compatible actors."""
     doc, gaz = builder.doc, builder.gaz
+    heads = {m.head_i for draft in builder.drafts.values() for m in draft.mentions}
     for token in doc:
-        if token.i in builder.covered:
-            continue
         lower = token.lower_
+        # A possessive inside a phrase ("its European Community partners") still refers on its own.
+        if token.i in heads or (token.i in builder.covered and token.pos_ != "PRON"):
+            continue
         if token.pos_ == "PRON" and lower in gaz.pronouns:
             rule = gaz.pronouns[lower]
             drafts = _antecedents(builder, token, rule["kinds"], plural=rule["number"] == "plural")
@@ -683,6 +716,11 @@ def _person_code(gaz: Gazetteer, person: Any) -> str | None:
         org = gaz.organizations[person.org]
         return _AFFILIATION_CODES.get(org.kind, org.country) or ("IMG" if org.kind == "armed_group" else None)
     return None
+
+
+def _person_key(name: str) -> tuple[str, str]:
+    """Fold a person's mentions by surname: "Yasser Arafat" and "Arafat" are one actor."""
+    return ("person", name.rsplit(maxsplit=1)[-1].lower())
 
 
 def _strip_det(text: str) -> str:

@@ -92,6 +92,7 @@ class Gazetteer:
     lexicon_matcher: PhraseMatcher  # LOWER: titles and group head nouns
     deletion_index: dict[str, set[str]] = field(default_factory=dict)  # misspelt country names and demonyms
     person_index: dict[str, set[str]] = field(default_factory=dict)  # misspelt surnames of known persons
+    regex_cache: dict[str, str | None] = field(default_factory=dict)  # NER text -> country_converter match
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +118,7 @@ def _strip_article(name: str) -> str:
 
 
 _CACHE: dict[int, Gazetteer] = {}
+_REGEX_CACHE_SIZE = 10_000
 
 
 def get_gazetteer(nlp: Language) -> Gazetteer:
@@ -247,14 +249,13 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
 
 def country_from_regex(gazetteer: Gazetteer, text: str) -> str | None:
     """Return the ISO code whose country_converter pattern matches ``text``, if exactly one does."""
-    return _regex_lookup(id(gazetteer), text.lower())
-
-
-@lru_cache(maxsize=4096)
-def _regex_lookup(gazetteer_id: int, text: str) -> str | None:
-    gazetteer = next(g for g in _CACHE.values() if id(g) == gazetteer_id)
-    hits = {code for code, pattern in gazetteer.country_regexes if pattern.search(text)}
-    return hits.pop() if len(hits) == 1 else None
+    key = text.lower()
+    if key not in gazetteer.regex_cache:
+        if len(gazetteer.regex_cache) > _REGEX_CACHE_SIZE:
+            gazetteer.regex_cache.clear()  # bounded: a long-running worker sees endless new names
+        hits = {code for code, pattern in gazetteer.country_regexes if pattern.search(key)}
+        gazetteer.regex_cache[key] = hits.pop() if len(hits) == 1 else None
+    return gazetteer.regex_cache[key]
 
 
 def correct_spelling(index: dict[str, set[str]], word: str) -> str | None:
