@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -87,6 +88,59 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from app.batch import Options, main
+
+    if not args.local and not args.url:
+        print("stancewire batch: give --url URL of a running service, or --local", file=sys.stderr)
+        return 2
+    options = Options(
+        input=Path(args.input),
+        output=Path(args.output),
+        url=args.url,
+        local=args.local,
+        concurrency=args.concurrency,
+        workers=args.workers,
+        retries=args.retries,
+        timeout=args.timeout,
+        api_key=args.api_key or os.environ.get("STANCEWIRE_API_KEY"),
+        retry_failed=args.retry_failed,
+        progress=not args.no_progress,
+    )
+    return main(options)
+
+
+def _network(args: argparse.Namespace) -> int:
+    from app.network import build_network, draw_network, read_jsonl, write_network
+
+    outputs = [Path(p) for p in [*(args.output or []), args.csv, args.json] if p]
+    if not outputs and not args.picture:
+        print("stancewire network: give -o NET.graphml|.csv|.json and/or --picture NET.png|.svg", file=sys.stderr)
+        return 2
+    for path in [*outputs, *([Path(args.picture)] if args.picture else [])]:
+        if path.suffix.lower() not in (".graphml", ".csv", ".json", ".png", ".svg"):
+            print(f"stancewire network: {path}: unknown format {path.suffix!r}", file=sys.stderr)
+            return 2
+    try:
+        network = build_network(read_jsonl([Path(p) for p in args.inputs]), by=args.by, max_evidence=args.max_evidence)
+    except (OSError, ValueError) as exc:
+        print(f"stancewire network: {exc}", file=sys.stderr)
+        return 2
+    for path in outputs:
+        write_network(network, path)
+        print(f"wrote {path}", file=sys.stderr)
+    if args.picture:
+        draw_network(network, Path(args.picture), title=args.title, max_nodes=args.max_nodes)
+        print(f"wrote {args.picture}", file=sys.stderr)
+    print(
+        f"stancewire network: {network['documents']} documents ({len(network['failed'])} failed skipped), "
+        f"{network['stances']} stances, {network['stances_in_dyads']} in {len(network['dyads'])} dyads "
+        f"between {len(network['nodes'])} {'countries' if args.by == 'country' else 'actors'}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the command-line parser."""
     parser = argparse.ArgumentParser(prog="stancewire", description=__doc__)
@@ -108,6 +162,43 @@ def build_parser() -> argparse.ArgumentParser:
         "--refresh-example", action="store_true", help="re-run the pipeline on the example request first"
     )
     openapi.set_defaults(handler=_openapi)
+
+    batch = commands.add_parser(
+        "batch",
+        help="analyse a JSONL file or a folder of .txt files through a service (or --local); resumable",
+        description="Analyse many documents; write one JSON line per document (analysis or error) to OUT. "
+        "Ids already in OUT are skipped, so an interrupted run resumes. Exits 1 when any document failed.",
+    )
+    batch.add_argument("input", help='JSONL file of {"id", "text", ...} objects, or a folder of .txt files')
+    batch.add_argument("-o", "--output", required=True, help="JSONL file to append results to")
+    batch.add_argument("--url", help="base URL of a running service, e.g. http://127.0.0.1:8000")
+    batch.add_argument("--local", action="store_true", help="analyse in this process's own worker pool, no server")
+    batch.add_argument("--concurrency", type=int, default=8, help="documents in flight at once (default 8)")
+    batch.add_argument("--workers", type=int, help="worker processes with --local (default: usable CPUs)")
+    batch.add_argument("--retries", type=int, default=5, help="retries on 429/502/503/504 and lost connections")
+    batch.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one response (default 120)")
+    batch.add_argument("--api-key", help="API key (default: STANCEWIRE_API_KEY)")
+    batch.add_argument("--retry-failed", action="store_true", help="drop the failures in OUT and try them again")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar")
+    batch.set_defaults(handler=_batch)
+
+    network = commands.add_parser(
+        "network",
+        help="aggregate batch output into a stance network (GraphML, CSV, JSON, PNG/SVG)",
+        description="Aggregate the stances of many analyses into dyads (holder -> target).",
+    )
+    network.add_argument("inputs", nargs="+", help="JSONL files of analyses, e.g. the output of stancewire batch")
+    network.add_argument(
+        "-o", "--output", action="append", help="NET.graphml, NET.csv or NET.json (format by extension; repeatable)"
+    )
+    network.add_argument("--csv", help="also write the dyads as CSV here")
+    network.add_argument("--json", help="also write the network as JSON here")
+    network.add_argument("--picture", help="draw the network to NET.png or NET.svg")
+    network.add_argument("--by", choices=["country", "actor"], default="country", help="node level (default country)")
+    network.add_argument("--max-evidence", type=int, default=5, help="evidence sentences kept per dyad (default 5)")
+    network.add_argument("--max-nodes", type=int, default=60, help="busiest nodes drawn in the picture (default 60)")
+    network.add_argument("--title", help="title of the picture")
+    network.set_defaults(handler=_network)
     return parser
 
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
-from app.api.routes import analyze, meta, ops
+from app.api.routes import analyze, meta, network, ops, web
 from app.core.config import Settings
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
@@ -55,6 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analyze.router)
     app.include_router(meta.router)
     app.include_router(ops.router)
+    app.include_router(network.router)
+    app.include_router(web.router)
+    web.mount_static(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

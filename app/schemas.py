@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ActorKind = Literal["state", "igo", "ngo", "organization", "person", "group", "armed_group", "other"]
 EventName = Literal[
@@ -163,3 +163,98 @@ class Health(BaseModel):
     status: Literal["ok", "ready", "not_ready"]
     workers: int | None = Field(None, description="Workers alive (readiness only).")
     restarts: int | None = Field(None, description="Workers replaced since start (readiness only).")
+
+
+# -- Stance networks (POST /v1/network) -------------------------------------------------------
+
+NetworkLevel = Literal["country", "actor"]
+
+
+class NetworkRequest(_Strict):
+    """Documents to analyse, or earlier analyses, to aggregate into a stance network.
+
+    Send exactly one of `documents` and `analyses`.
+    """
+
+    documents: list[AnalyzeRequest] | None = Field(
+        None,
+        min_length=1,
+        description="Articles to analyse first, as in /v1/analyze/batch: 1 to STANCEWIRE_MAX_BATCH of them.",
+    )
+    analyses: list[AnalyzeResponse | BatchError] | None = Field(
+        None,
+        min_length=1,
+        description="Earlier /v1/analyze responses (or /v1/analyze/batch results); error entries are skipped.",
+    )
+    by: NetworkLevel = Field(
+        "country",
+        description="Node level: `country` groups actors by their ISO alpha-3 code (igo/ngo actors as IGO/NGO; "
+        "actors without a country are left out); `actor` keeps named actors apart.",
+    )
+    max_evidence: int = Field(5, ge=0, le=100, description="Most evidence sentences to return per dyad.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> NetworkRequest:
+        if (self.documents is None) == (self.analyses is None):
+            raise ValueError("send exactly one of `documents` and `analyses`")
+        return self
+
+
+class NetworkNode(BaseModel):
+    """A country or a named actor that holds or receives stances."""
+
+    id: str = Field(description="Node key: an ISO alpha-3 code (or IGO/NGO) by country, the actor's name by actor.")
+    label: str = Field(description="Display name, e.g. `United States`.")
+    kind: str | None = Field(description="Actor kind (by actor; by country only when every actor agrees).")
+    country: str | None = Field(description="ISO 3166-1 alpha-3 code of the node, if any.")
+    sector: str | None = Field(description="Most frequent sector code of the node's actors (by actor), or null.")
+    documents: int = Field(ge=0, description="Documents in which the node is an actor.")
+    salience: float = Field(ge=0, le=1, description="Mean over those documents of the node's highest salience.")
+    stances_out: int = Field(ge=0, description="Stances the node holds toward a target node.")
+    stances_in: int = Field(ge=0, description="Stances directed at the node.")
+
+
+class DyadEvidence(BaseModel):
+    """One stance behind a dyad and the sentence it was found in."""
+
+    document: str | None = Field(description="The document's id (`#<n>` for a document sent without one).")
+    stance: str = Field(description="The stance's id within its document.")
+    event: EventName = Field(description="PLOVER category of the stance.")
+    modality: Modality = Field(description="Modality of the stance.")
+    score: float = Field(ge=-10, le=10, description="PLOVER score of the stance.")
+    trigger: str = Field(description="The words that express the event.")
+    text: str = Field(description="The evidence sentence.")
+    start: int = Field(ge=0, description="Offset of the evidence in its document's text.")
+    end: int = Field(ge=0, description="Offset just past the evidence.")
+
+
+class Dyad(BaseModel):
+    """All stances one node holds toward another, aggregated."""
+
+    source: str = Field(description="Node id of the holder side.")
+    target: str = Field(description="Node id of the target side.")
+    source_label: str = Field(description="Display name of the holder side.")
+    target_label: str = Field(description="Display name of the target side.")
+    stances: int = Field(ge=1, description="Stances from source to target (any modality).")
+    events: dict[str, int] = Field(description="Stances per PLOVER category (categories with none are left out).")
+    quads: dict[str, int] = Field(description="Stances per quad class (classes with none are left out).")
+    modalities: dict[str, int] = Field(description="Stances per modality.")
+    mean_score: float | None = Field(
+        description="Mean PLOVER score of the stances that are not negated; null when all are negated."
+    )
+    documents: list[str | None] = Field(description="Ids of the documents the stances come from, first-seen order.")
+    evidence: list[DyadEvidence] = Field(description="Up to `max_evidence` stances behind the dyad, highest first.")
+
+
+class NetworkResponse(BaseModel):
+    """A stance network: nodes, and the dyads between them, most stances first."""
+
+    by: NetworkLevel = Field(description="Node level the network was built at.")
+    documents: int = Field(ge=0, description="Analyses aggregated.")
+    stances: int = Field(ge=0, description="Stances in those analyses.")
+    stances_in_dyads: int = Field(
+        ge=0, description="Stances counted in at least one dyad (the rest lack a target or a placeable actor)."
+    )
+    failed: list[BatchError] = Field(description="Documents that could not be analysed, with their problem.")
+    nodes: list[NetworkNode] = Field(description="Nodes that take part in a dyad, most stances first.")
+    dyads: list[Dyad] = Field(description="Directed dyads, most stances first.")

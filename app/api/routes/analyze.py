@@ -10,9 +10,8 @@ from starlette.responses import Response
 
 from app.api.deps import MetricsDep, PoolDep, SettingsDep, require_api_key
 from app.api.examples import analyze_request_example, analyze_response_example
-from app.api.rendering import check_document, problem_entry, record_outcome, render_analysis
-from app.core.errors import ProblemError, pool_problem, problem
-from app.core.pool import PoolError
+from app.api.rendering import check_document, record_outcome, render_analysis
+from app.api.service import analyze_documents, check_batch_size
 from app.schemas import AnalyzeRequest, AnalyzeResponse, BatchRequest, BatchResponse, Problem
 
 router = APIRouter(prefix="/v1", tags=["analysis"], dependencies=[Depends(require_api_key)])
@@ -64,29 +63,6 @@ async def analyze(
 )
 async def analyze_batch(batch: BatchRequest, pool: PoolDep, settings: SettingsDep, metrics: MetricsDep) -> Response:
     """Analyse several articles; a document that fails never fails the others."""
-    if len(batch.documents) > settings.max_batch:
-        raise ProblemError(413, f"A batch holds at most {settings.max_batch} documents.", field="documents")
-    entries: list[bytes | None] = []
-    admitted: list[int] = []
-    for index, document in enumerate(batch.documents):
-        try:
-            check_document(document, settings)
-        except ProblemError as exc:
-            entries.append(problem_entry(document.id, problem(exc.status, exc.detail, slug=exc.slug)))
-            continue
-        entries.append(None)
-        admitted.append(index)
-    started = time.perf_counter()
-    items = [(batch.documents[i].text, batch.documents[i].options.include_sentences) for i in admitted]
-    outcomes = await pool.analyze_many(items) if items else []
-    elapsed = time.perf_counter() - started
-    for index, outcome in zip(admitted, outcomes, strict=True):
-        document = batch.documents[index]
-        if isinstance(outcome, PoolError):
-            body, reason = pool_problem(outcome, settings.retry_after_s)
-            metrics.rejected.labels(reason=reason).inc()
-            entries[index] = problem_entry(document.id, body)
-        else:
-            record_outcome(metrics, outcome)
-            entries[index] = render_analysis(document, outcome, elapsed, settings.model)
-    return Response(b'{"results":[' + b",".join(e for e in entries if e is not None) + b"]}", media_type=_JSON)
+    check_batch_size(batch.documents, settings)
+    entries = await analyze_documents(batch.documents, pool, settings, metrics)
+    return Response(b'{"results":[' + b",".join(entries) + b"]}", media_type=_JSON)
