@@ -191,6 +191,11 @@ def check_standards(files: dict[str, list[dict[str, Any]]]) -> list[str]:  # noq
         "an emptyDir mounted at /tmp",
     )
 
+    need(
+        pod.get("enableServiceLinks") is False,
+        "enableServiceLinks: false (the Service stancewire would inject STANCEWIRE_PORT=tcp://... into the settings)",
+    )
+
     # Graceful shutdown.
     grace = pod.get("terminationGracePeriodSeconds", 30)
     timeout = float(settings.get("STANCEWIRE_TIMEOUT_S", 30))
