@@ -37,7 +37,9 @@ COPY requirements.lock ./
 RUN pip install --require-hashes --no-deps --only-binary=:all: -r requirements.lock
 
 # The project itself, built with the locked setuptools (no build isolation, so
-# nothing unpinned is downloaded), then pip and setuptools leave the venv.
+# nothing unpinned is downloaded); the bytecode is compiled now, because the
+# root filesystem is read-only at run time; the model must load; pip leaves the
+# venv (setuptools stays: it is a locked runtime dependency).
 COPY pyproject.toml README.md ./
 COPY app ./app
 RUN pip install --no-deps --no-build-isolation --no-compile . \
