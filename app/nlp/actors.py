@@ -469,12 +469,13 @@ class _Builder:
             return  # a place where something happens, not the government acting
         if start > 0 and self.doc[start - 1].lower_ == "the" and self.doc[start - 1].head.i == root.i:
             start -= 1
-        chars = (
-            (name.char_start, name.char_end)
-            if name.end - name.start == 1
-            and self.doc[name.start].text != self.doc.text[name.char_start : name.char_end]
-            else None
+        first = self.doc[name.start]
+        # A name inside a hyphenated token ("U.S.-China") keeps its own character span.
+        inside_token = name.end - name.start == 1 and (name.char_start, name.char_end) != (
+            first.idx,
+            first.idx + len(first),
         )
+        chars = (name.char_start, name.char_end) if inside_token else None
         if chars is None and start < name.start:
             chars = (self.doc[start].idx, name.char_end)
         if entry.type == "country":
