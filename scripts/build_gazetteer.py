@@ -29,9 +29,22 @@ _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F0-9 .,'’()&-]+$")
 _NO_PLURAL = re.compile(r"(ese|ish|ch|ss|sh|i)$")
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that rejects a key given twice (plain YAML keeps the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """Build a mapping, failing on a duplicate key."""
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        duplicates = sorted({str(k) for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate keys in curated YAML: {duplicates}")
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_curated(path: Path = CURATED) -> dict[str, Any]:
-    """Read the curated YAML and validate it against its schema."""
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Read the curated YAML (no duplicate keys) and validate it against its schema."""
+    # A SafeLoader subclass: no arbitrary objects are constructed.
+    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     schema = json.loads((DATA_DIR / "gazetteer_curated.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
     return data

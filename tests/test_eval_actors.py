@@ -110,3 +110,18 @@ def test_seed_leaders_organisations_and_groups(seed: Doc) -> None:
     for text, sentence in (("Officials", 4), ("Observers", 8), ("Analysts", 14)):
         group = actor_with(seed, text, sentence)
         assert (group.kind, group.country) == ("group", None)
+
+
+@needs_seed
+def test_actor_stage_costs_under_a_tenth_of_the_parse(nlp: Language) -> None:
+    from statistics import median
+
+    from app.nlp.pipeline import analyze_texts
+
+    text = Path(SEED).read_text(encoding="utf-8")
+    analyze_texts(nlp, [text])  # warm the caches
+    ratios = []
+    for _ in range(7):
+        (result,) = analyze_texts(nlp, [text])
+        ratios.append(result.timings["actors"] / result.timings["parse"])
+    assert median(ratios) <= 0.10, f"actor stage / parse = {median(ratios):.1%}"

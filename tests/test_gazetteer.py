@@ -64,3 +64,10 @@ def test_spelling_correction_finds_one_close_name(nlp: Language) -> None:
 
 def test_gazetteer_is_compiled_once_per_vocab(nlp: Language) -> None:
     assert get_gazetteer(nlp) is get_gazetteer(nlp)
+
+
+def test_curated_yaml_rejects_duplicate_keys(build_script: ModuleType, tmp_path: Path) -> None:
+    path = tmp_path / "curated.yaml"
+    path.write_text("version: 1\ncountry_aliases:\n  FRA: [Gaul]\n  FRA: [Francia]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="duplicate"):
+        build_script.load_curated(path)

@@ -736,7 +736,8 @@ def _title_case(title: str | None) -> str | None:
     """Display a title capitalised as in "Ambassador", "Prime Minister"."""
     if title is None:
         return None
-    return " ".join(w[:1].upper() + w[1:] if w.islower() else w for w in title.split())
+    small = {"of", "the", "for", "and", "to"}
+    return " ".join(w[:1].upper() + w[1:] if w.islower() and w not in small else w for w in title.split())
 
 
 # -- salience, ids and the public helpers ---------------------------------------------------------
