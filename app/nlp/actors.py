@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from app.nlp.extensions import register_extensions
-from app.nlp.gazetteer import Entry, Gazetteer, NameVia, correct_spelling, country_from_regex, get_gazetteer
+from app.nlp.gazetteer import Entry, Gazetteer, NameVia, Person, correct_spelling, country_from_regex, get_gazetteer
 from app.nlp.types import Actor, ActorKind, ActorMention, MentionVia
 
 # Dependencies through which a word modifies the noun phrase it belongs to.
@@ -709,7 +709,7 @@ def _via(name: _Name) -> MentionVia:
     return "name" if via == "province" else via
 
 
-def _person_code(gaz: Gazetteer, person: Any) -> str | None:
+def _person_code(gaz: Gazetteer, person: Person) -> str | None:
     """Return a known person's country, or the code of the organisation he belongs to."""
     if person.country:
         return str(person.country)
