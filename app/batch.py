@@ -287,7 +287,10 @@ class LocalAnalyser:
             request = AnalyzeRequest.model_validate(document.body)
             check_document(request, self.settings)
         except ProblemError as exc:
-            return Attempt(line=error_line(document.id, problem(exc.status, exc.detail, slug=exc.slug)), failed=True)
+            # The same problem document the service answers with.
+            errors = [{"loc": ["body", exc.field], "msg": exc.detail, "type": exc.slug}] if exc.field else None
+            body = problem(exc.status, exc.detail, slug=exc.slug, instance="/v1/analyze", errors=errors)
+            return Attempt(line=error_line(document.id, body), failed=True)
         except ValueError as exc:  # pydantic's ValidationError
             return Attempt(line=error_line(document.id, problem(422, str(exc).splitlines()[0])), failed=True)
         started = time.perf_counter()

@@ -390,5 +390,5 @@ def draw_network(network: Mapping[str, Any], path: Path, title: str | None = Non
     ax.set_aspect("equal")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, metadata={"Date": None} if path.suffix.lower() == ".svg" else None)
+    fig.savefig(path, bbox_inches="tight", metadata={"Date": None} if path.suffix.lower() == ".svg" else None)
     plt.close(fig)

@@ -152,6 +152,7 @@
 
   // Cut the text at every span boundary, then nest: evidence > actor mention > trigger.
   function renderArticle() {
+    hideTooltip(); // the mark it described is about to be replaced
     const { text, data } = current;
     const mentions = [];
     for (const actor of data.actors) {
@@ -191,14 +192,15 @@
         trigger: innermost([...triggers.values()], a, b),
       });
     }
+    // [field, element maker, label shown after the span's last piece (CSS ::after, so not part of the text)]
     const layers = [
-      ["evidence", (span) => el("span", { class: "evidence", id: "evidence-highlight" })],
-      ["mention", (span) => mentionElement(span)],
-      ["trigger", (span) => triggerElement(span)],
+      ["evidence", () => el("span", { class: "evidence", id: "evidence-highlight" }), null],
+      ["mention", mentionElement, (span) => current.actors.get(span.actor).kind],
+      ["trigger", triggerElement, (span) => [...new Set(span.stances.map((s) => s.event))].join("/")],
     ];
     const nest = (segs, depth) => {
       if (depth === layers.length) return segs.map((s) => document.createTextNode(text.slice(s.start, s.end)));
-      const [field, make] = layers[depth];
+      const [field, make, label] = layers[depth];
       const out = [];
       let i = 0;
       while (i < segs.length) {
@@ -208,10 +210,8 @@
         const inner = nest(segs.slice(i, j), depth + 1);
         if (span) {
           const wrapper = make(span);
-          wrapper.prepend(...inner);
-          if (segs[j - 1].end === span.end && wrapper.dataset.label) {
-            wrapper.append(el("span", { class: "label", "aria-hidden": "true", text: wrapper.dataset.label }));
-          }
+          wrapper.append(...inner);
+          if (label && segs[j - 1].end === span.end) wrapper.dataset.label = label(span);
           out.push(wrapper);
         } else {
           out.push(...inner);
@@ -229,7 +229,7 @@
       class: "mention",
       tabindex: "0",
       "aria-describedby": "tooltip",
-      dataset: { actor: actor.id, label: actor.kind },
+      dataset: { actor: actor.id },
     });
     mark.style.backgroundColor = current.colours.get(actor.id);
     return mark;
@@ -237,11 +237,7 @@
 
   function triggerElement(span) {
     const events = span.stances.map((s) => `${s.event} (${s.modality})`);
-    return el("span", {
-      class: "trigger",
-      title: `Stance trigger: ${events.join(", ")}`,
-      dataset: { label: [...new Set(span.stances.map((s) => s.event))].join("/") },
-    });
+    return el("span", { class: "trigger", title: `Stance trigger: ${events.join(", ")}` });
   }
 
   function showTooltip(mark) {

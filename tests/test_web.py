@@ -1,0 +1,124 @@
+"""The web page in a real browser: Debian's chromium driven by Playwright, against ``stancewire serve``.
+
+Playwright never downloads a browser here: it launches /usr/bin/chromium (apt package
+``chromium``). Without it the test is skipped on a developer's machine and fails in CI.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.live import LiveServer, live_server
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_ARTICLE = ROOT.parent / "shared" / "examples" / "seed_article.txt"
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MAX_TEXT_CHARS = 20_000
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing: CI must `apt-get install -y chromium`", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LiveServer]:
+    with live_server(max_text_chars=str(MAX_TEXT_CHARS), log_level="error") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.url + "/")
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def test_page_and_its_files_are_served_offline(server: LiveServer) -> None:
+    page = httpx.get(server.url + "/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert "http://" not in page.text and "https://" not in page.text  # no CDN
+    for path in ("/static/app.js", "/static/style.css", "/static/vendor/cytoscape/cytoscape.min.js"):
+        assert httpx.get(server.url + path).status_code == 200, path
+    assert httpx.get(server.url + "/static/../app/main.py").status_code == 404
+
+
+def test_seed_article_shows_the_request_row_the_graph_and_actor_details(page: Page) -> None:
+    page.get_by_label("Article text").fill(SEED_ARTICLE.read_text("utf-8"))
+    page.get_by_role("button", name="Analyse").click()
+
+    row = page.locator('#stances tbody tr[data-holder="United States"][data-event="REQUEST"][data-target="China"]')
+    expect(row.first).to_be_visible(timeout=60_000)
+    expect(page.locator("#status")).to_contain_text("actors")
+
+    graph = page.locator("#graph")
+    assert int(graph.get_attribute("data-nodes") or 0) >= 4
+    assert page.evaluate("window.stancewireGraph.nodes().length") >= 4
+    assert page.locator("#graph-list li.graph-node").count() >= 4
+
+    # Hovering a mention of the United States shows its name, kind and country.
+    united_states = page.locator("#article mark.mention", has_text="United States").first
+    united_states.hover()
+    tooltip = page.locator("#tooltip")
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_contain_text("United States")
+    expect(tooltip).to_contain_text("state")
+    expect(tooltip).to_contain_text("USA")
+
+    # Choosing the row (by keyboard) highlights its evidence: the sentence with its trigger.
+    row.first.focus()
+    page.keyboard.press("Enter")
+    expect(row.first).to_have_attribute("aria-current", "true")
+    evidence = page.locator("#evidence-highlight")
+    expect(evidence).to_contain_text("is urging China")
+
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_api_errors_are_shown_as_readable_messages(page: Page) -> None:
+    text_box = page.get_by_label("Article text")
+    button = page.get_by_role("button", name="Analyse")
+    error = page.get_by_role("alert")
+
+    text_box.fill("Russia " * (MAX_TEXT_CHARS // 4))
+    button.click()
+    expect(error).to_contain_text("Error 413: Text too long")
+    expect(error).to_contain_text(f"longer than {MAX_TEXT_CHARS} characters")
+
+    text_box.fill("   ")
+    button.click()
+    expect(error).to_contain_text("Error 422")
+    expect(error).to_contain_text("blank")
