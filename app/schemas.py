@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 ActorKind = Literal["state", "igo", "ngo", "organization", "person", "group", "armed_group", "other"]
 EventName = Literal[
@@ -22,7 +22,7 @@ class _Strict(BaseModel):
 class AnalyzeOptions(_Strict):
     """What to include in the response besides actors and stances."""
 
-    include_sentences: bool = Field(False, description="Return the sentence spans the text was split into.")
+    include_sentences: StrictBool = Field(False, description="Return the sentence spans the text was split into.")
 
 
 class AnalyzeRequest(_Strict):

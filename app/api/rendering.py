@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
@@ -12,6 +13,8 @@ from app.core.errors import ProblemError
 from app.core.metrics import Metrics
 from app.core.pool import Outcome
 from app.schemas import AnalyzeRequest
+
+log = logging.getLogger("stancewire.api")
 
 
 def check_document(document: AnalyzeRequest, settings: Settings) -> None:
@@ -29,6 +32,9 @@ def check_document(document: AnalyzeRequest, settings: Settings) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise ProblemError(422, "`text` contains an unpaired surrogate.", field="text") from None
+    if settings.log_text and log.isEnabledFor(logging.DEBUG):
+        # Article text reaches the logs only when both STANCEWIRE_LOG_TEXT and debug logging ask for it.
+        log.debug("document text", extra={"fields": {"id": document.id, "chars": len(text), "text": text}})
 
 
 def render_analysis(document: AnalyzeRequest, outcome: Outcome, elapsed_s: float, model: str) -> bytes:

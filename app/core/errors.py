@@ -92,8 +92,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem_error(request: Request, exc: ProblemError) -> Response:
         errors = [{"loc": ["body", exc.field], "msg": exc.detail, "type": exc.slug}] if exc.field else None
+        # RFC 9110: a 401 names the scheme the client should authenticate with.
+        headers = {"WWW-Authenticate": 'Bearer realm="stancewire"'} if exc.status == 401 else None
         return problem_response(
-            problem(exc.status, exc.detail, slug=exc.slug, instance=request.url.path, errors=errors)
+            problem(exc.status, exc.detail, slug=exc.slug, instance=request.url.path, errors=errors), headers=headers
         )
 
     @app.exception_handler(RequestValidationError)

@@ -10,6 +10,7 @@ import uuid
 
 import orjson
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import PROBLEM_MEDIA_TYPE, problem
@@ -84,6 +85,14 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
+def _routed(scope: Scope) -> bool:
+    """True when a route takes this method and path, so its body will be read."""
+    router = getattr(scope.get("app"), "router", None)
+    if router is None:
+        return True
+    return any(route.matches(scope)[0] == Match.FULL for route in router.routes)
+
+
 class BodyGuardMiddleware:
     """Refuse bodies that are too large, not JSON, or sent too slowly, before anyone parses them."""
 
@@ -94,7 +103,8 @@ class BodyGuardMiddleware:
         self.read_timeout_s = read_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH") or not _routed(scope):
+            # Nothing will read this body: let the router answer (404, or 405 for a wrong method).
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
@@ -114,11 +124,18 @@ class BodyGuardMiddleware:
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         received = 0
+        complete = False
+        loop = asyncio.get_running_loop()
+        # One deadline for the whole body, not per chunk: a client trickling a byte at a time
+        # must not hold the connection open for ever.
+        deadline = loop.time() + self.read_timeout_s
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, complete
+            if complete:  # later receives only wait for a disconnect; they are not part of the body
+                return await receive()
             try:
-                message = await asyncio.wait_for(receive(), self.read_timeout_s)
+                message = await asyncio.wait_for(receive(), max(deadline - loop.time(), 0.0))
             except TimeoutError:
                 self.metrics.rejected.labels(reason="body_timeout").inc()
                 raise HTTPException(408, f"The body was not received within {self.read_timeout_s:g} s.") from None
@@ -127,6 +144,7 @@ class BodyGuardMiddleware:
                 if received > self.max_bytes:
                     self.metrics.rejected.labels(reason="too_large").inc()
                     raise HTTPException(413, f"The body is larger than {self.max_bytes} bytes.")
+                complete = not message.get("more_body", False)
             return message
 
         await self.app(scope, limited_receive, send)

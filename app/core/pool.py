@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import multiprocessing
 import time
 from collections.abc import Callable, Sequence
@@ -273,9 +274,17 @@ class WorkerPool:
             if first is None or first.future.done():
                 continue
             worker = await self._live_worker()
+            # While other workers sit idle, share out what is queued at once: one worker running
+            # a batch that idle workers could have run in parallel only adds latency.
+            spare = self._idle.qsize()
+            if spare:
+                limit = min(self._settings.batch_max_docs, math.ceil((1 + self.queue_depth) / (1 + spare)))
+                closes_at = loop.time()
+            else:
+                limit = self._settings.batch_max_docs
+                closes_at = loop.time() + window
             batch, chars = [first], len(first.text)
-            closes_at = loop.time() + window
-            while len(batch) < self._settings.batch_max_docs:
+            while len(batch) < limit:
                 job = await self._next_job(closes_at - loop.time())
                 if job is None:
                     break

@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1", tags=["analysis"], dependencies=[Depends(requir
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": description, "content": {"application/problem+json": {}}}
     for status, description in {
+        400: "The body is not valid UTF-8, or not parseable at all.",
         401: "Missing or wrong API key (only when API keys are configured).",
         408: "The body arrived too slowly.",
         413: "The body or a `text` is too large.",
