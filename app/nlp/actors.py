@@ -70,6 +70,7 @@ class _Builder:
         self.gaz = gaz
         self.drafts: dict[tuple[Any, ...], _Draft] = {}
         self.covered: set[int] = set()  # tokens already inside a mention
+        self.places: dict[int, str] = {}  # head token of a place-only name -> the country it lies in
         self.sent_index = {token.i: n for n, sent in enumerate(doc.sents) for token in sent}
         self.lexicon = _lexicon_spans(doc, gaz)
         self.names = _find_names(doc, gaz)
@@ -121,6 +122,7 @@ class _Builder:
             if not name.used:
                 self.build_name(name)
         _resolve_anaphora(self)
+        _inherit_countries(self)
         return [draft for draft in self.drafts.values() if draft.mentions]
 
     def heads(self) -> set[int]:
@@ -463,10 +465,12 @@ class _Builder:
         entry = name.entry
         start, end = name.start, name.end
         root = self.doc[start:end].root
-        if entry.via == "province":
-            return  # a province only tells whose a group or government is; alone it is a place
-        if entry.via in {"capital", "seat"} and not self.acts(root):
-            return  # a place where something happens, not the government acting
+        if entry.via == "province" or (entry.via in {"capital", "seat"} and not self.acts(root)):
+            # A place where something happens, not the government acting: it only lends its country.
+            code = self.place_country(entry)
+            if code is not None:
+                self.places[root.i] = code
+            return
         if start > 0 and self.doc[start - 1].lower_ == "the" and self.doc[start - 1].head.i == root.i:
             start -= 1
         first = self.doc[name.start]
@@ -493,6 +497,14 @@ class _Builder:
                 key, person.name, "person", country=_person_code(self.gaz, person), sector="GOV", title=person.title
             )
             self.mention(draft, start, end, root.i, "name", chars=chars)
+
+    def place_country(self, entry: Entry) -> str | None:
+        """Return the country a place-only name lies in."""
+        if entry.type == "country":
+            return entry.key
+        if entry.type == "seat":
+            return self.gaz.seats[entry.key].country
+        return None
 
     def org(self, org_id: str) -> _Draft:
         """Return the actor of a listed organisation."""
@@ -610,6 +622,64 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[_Name]:
             via: NameVia = "demonym" if ent.label_ == "NORP" else "name"
             names.append(_Name(ent.start, ent.end, Entry("country", code, via), ent.start_char, ent.end_char))
     return names
+
+
+# -- countries of unnamed actors -----------------------------------------------------------------
+
+# Kinds of actor that take the country of the sentence they act in when nothing names their own.
+_INHERITING_KINDS = frozenset({"person", "group", "organization"})
+# Prepositions by which a phrase places its head noun ("demonstrators in Baghdad", "a missionary from X").
+_PLACING_PREPS = frozenset({"in", "from", "of", "at", "inside", "across", "throughout"})
+
+
+def _inherit_countries(builder: _Builder) -> None:
+    """Give an actor no name codes ("demonstrators", "President Dos Santos") the country its sentence gives.
+
+    CAMEO codes an unnamed domestic group or a person of unstated nationality by the country they act
+    in: first a place in their own phrase ("demonstrators in Baghdad"), else the one country that the
+    named actors of their sentences share ("President Dos Santos ... UNITA"). A place-only name
+    ("in Algiers") lends its country to an unnamed collective only (a group noun), never to a person
+    or an organisation, and never becomes an actor itself. With two candidates nothing is inherited.
+    """
+    doc = builder.doc
+    coded = [d for d in builder.drafts.values() if d.country and d.country not in _AFFILIATION_CODES.values()]
+    by_sentence: dict[int, set[str]] = {}
+    for draft in coded:
+        for mention in draft.mentions:
+            if mention.via != "pronoun" and draft.country:
+                by_sentence.setdefault(mention.sentence, set()).add(draft.country)
+    places: dict[int, set[str]] = {}
+    for token_i, code in builder.places.items():
+        places.setdefault(builder.sent_index[token_i], set()).add(code)
+    for draft in builder.drafts.values():
+        if draft.country or draft.kind not in _INHERITING_KINDS:
+            continue
+        named = [m for m in draft.mentions if m.via != "pronoun"]
+        collective = draft.kind == "group"
+        own = {code for m in named for i, code in builder.places.items() if _places_head(doc[i], m.head_i)}
+        if collective and len(own) == 1:
+            draft.country = own.pop()
+            continue
+        candidates = {code for m in named for code in by_sentence.get(m.sentence, set())}
+        if collective:
+            candidates |= {code for m in named for code in places.get(m.sentence, set())}
+        if len(candidates) == 1:
+            draft.country = candidates.pop()
+
+
+def _places_head(place: Token, head_i: int) -> bool:
+    """True if ``place`` sits in a prepositional phrase of the noun at ``head_i`` ("demonstrators in X")."""
+    current = place
+    for _ in range(6):
+        if current.dep_ == "pobj" and current.head.dep_ == "prep" and current.head.lower_ in _PLACING_PREPS:
+            current = current.head.head
+        elif current.dep_ in {"compound", "conj", "appos"} or (current.dep_ == "acl" and current.tag_ == "VBN"):
+            current = current.head  # "the capital city of Algiers", "a newspaper based in Beirut"
+        else:
+            return False
+        if current.i == head_i:
+            return True
+    return False
 
 
 # -- coreference ----------------------------------------------------------------------------------
