@@ -33,3 +33,28 @@ def test_two_candidate_countries_give_none(nlp: Language) -> None:
 
 def test_inherited_country_codes_the_stance(nlp: Language) -> None:
     find(stances(nlp, "Protesters in Lima blocked roads to denounce the United States."), "PROTEST", "PER", "USA")
+
+
+def test_plural_pronoun_prefers_a_plural_antecedent(nlp: Language) -> None:
+    doc = run_actors(nlp, "Gunmen loyal to the Taliban commander said they attacked a Pakistani army post.")
+    gunmen = by_text(doc, "Gunmen")
+    assert any(doc.text[m.start : m.end] == "they" for m in gunmen.mentions)
+
+
+def test_appositive_group_noun_folds_into_the_named_organisation(nlp: Language) -> None:
+    doc = run_actors(nlp, "The Kenya National Union of Nurses, the largest union in the country, ended its strike.")
+    union = by_text(doc, "the largest union")
+    assert union.kind != "group"
+
+
+def test_domestic_act_without_recipient_targets_the_counterpart_of_the_same_country(nlp: Language) -> None:
+    found = stances(nlp, "Thai farmers rioted after a rally demanding the resignation of Prime Minister Somchai.")
+    find(found, "PROTEST", "THA", "THA")
+    found = stances(nlp, "Zambian teachers called off their strike after talks with the Zambian government.")
+    find(found, "CONCEDE", "ZMB", "ZMB")
+
+
+def test_counterpart_is_never_the_speaker(nlp: Language) -> None:
+    found = stances(nlp, "Bolivian students rioted on Monday, the Bolivian government said.")
+    riot = find(found, "PROTEST", "BOL")
+    assert riot["target"] == []

@@ -33,6 +33,7 @@ _AFFILIATION_CODES = {"igo": "IGO", "ngo": "NGO"}
 # Weights of the salience score: how often, how early, and how central to the stances an actor is.
 _W_MENTIONS, _W_POSITION, _W_STANCES = 0.5, 0.2, 0.3
 _PRONOUN_WEIGHT = 0.5
+_PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 # How many sentences back a pronoun or definite nominal may look for its antecedent.
 _ANAPHOR_WINDOW = 3
 
@@ -323,6 +324,17 @@ class _Builder:
                 return draft
         return None
 
+    def appositive_named(self, head: Token) -> _Draft | None:
+        """Return the named organisation or group an unnamed group noun stands in apposition to."""
+        if head.dep_ != "appos" or head.head.i > head.i:
+            return None
+        for draft in self.drafts.values():
+            if draft.kind in {"organization", "ngo", "igo", "armed_group"} and any(
+                m.head_i == head.head.i and m.via != "nominal" for m in draft.mentions
+            ):
+                return draft
+        return None
+
     def post_end(self, head: Token) -> int:
         """Return the end of a "to China" post after an ambassador's title (the post, not his country)."""
         end = head.i + 1
@@ -396,6 +408,10 @@ class _Builder:
         code, org_kind, _ = self.affiliation(names)
         kind: ActorKind = "armed_group" if org_kind == "armed_group" else "group"
         start, end = self.phrase_bounds(head, names)
+        named = self.appositive_named(head) if not names else None
+        if named is not None:  # "The Teachers' Union (TU), the umbrella union for ...": the same organisation
+            self.mention(named, start, head.i + 1, head.i, "nominal")
+            return
         start = min(start, phrase_start)
         label = _strip_det(self.doc[start : head.i + 1].text)
         draft = self.draft(("group", code, sector, head.lemma_.lower()), label, kind, country=code, sector=sector)
@@ -626,6 +642,8 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[_Name]:
 
 # -- countries of unnamed actors -----------------------------------------------------------------
 
+# Affiliation codes that name no country to inherit.
+_NON_STATE_CODES = frozenset({*_AFFILIATION_CODES.values(), "IMG"})
 # Kinds of actor that take the country of the sentence they act in when nothing names their own.
 _INHERITING_KINDS = frozenset({"person", "group", "organization"})
 # Prepositions by which a phrase places its head noun ("demonstrators in Baghdad", "a missionary from X").
@@ -642,7 +660,7 @@ def _inherit_countries(builder: _Builder) -> None:
     or an organisation, and never becomes an actor itself. With two candidates nothing is inherited.
     """
     doc = builder.doc
-    coded = [d for d in builder.drafts.values() if d.country and d.country not in _AFFILIATION_CODES.values()]
+    coded = [d for d in builder.drafts.values() if d.country and d.country not in _NON_STATE_CODES]
     by_sentence: dict[int, set[str]] = {}
     for draft in coded:
         for mention in draft.mentions:
@@ -758,6 +776,12 @@ def _antecedents(
         group = list(dict.fromkeys([*same_head, *coordinated]))
         if len(group) > 1:
             return group
+        # "they" is a plural noun phrase ("Militants loyal to al-Qaeda said they"), not a nearer singular name.
+        if builder.doc[nearest.head_i].tag_ not in _PLURAL_TAGS:
+            in_sentence = [c for c in candidates if c[1].sentence == sentence]
+            numbered = [d for _, m, d in in_sentence if builder.doc[m.head_i].tag_ in _PLURAL_TAGS]
+            if numbered:
+                return numbered[:1]
     elif builder.doc[nearest.head_i].tag_ in {"NNS", "NNPS"} and first.kind == "group":
         singular = [d for _, m, d in candidates if builder.doc[m.head_i].tag_ not in {"NNS", "NNPS"}]
         return singular[:1]

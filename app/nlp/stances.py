@@ -27,6 +27,8 @@ CONFLICTUAL = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"}
 MILITARY = frozenset({"ASSAULT", "MOBILIZE"})
 # Generic targets of an act in a complement clause ("threatened to ban X", "urged Y to halt attacks on X").
 COMPLEMENT_TARGET_PREPS = ("against", "on", "upon", "with", "to", "into", "from", "in")
+# Affiliation codes an actor may carry as its "country" that name no country.
+NON_STATE_CODES = frozenset({"IGO", "NGO", "IMG"})
 # Confidence: a sentence's main clause outranks embedded ones; verbs outrank nouns.
 BASE_CONFIDENCE = 0.85
 DEPTH_PENALTY = 0.15
@@ -53,12 +55,15 @@ class ActorIndex:
     by_head: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_token: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     coded: set[str] = field(default_factory=set)  # actors with a country, or international organisations
+    country: dict[str, str] = field(default_factory=dict)  # actor id -> its ISO country, for states and nationals
 
     @classmethod
     def build(cls, actors: Iterable[Actor], mentions: Iterable[ActorMention]) -> ActorIndex:
         """Index the doc's actor mentions."""
         index = cls()
+        actors = list(actors)
         index.coded = {a.id for a in actors if a.country or a.kind in ("igo", "ngo", "armed_group")}
+        index.country = {a.id: a.country for a in actors if a.country and a.country not in NON_STATE_CODES}
         for mention in mentions:
             _add_unique(index.by_head[mention.head_i], mention.actor_id)
             for i in range(mention.token_start, mention.token_end):
@@ -328,9 +333,31 @@ def _pronoun_actors(token: Token, ctx: Context, exclude: set[str]) -> list[str]:
     return []
 
 
+def counterparts(ctx: Context, holders: Iterable[str], exclude: set[str]) -> list[str]:
+    """Return the other actors of the holders' own country named in the sentence, when that country is one.
+
+    A domestic act with no stated recipient (a strike called off, a riot, a crackdown) is aimed at
+    the holder's own state or people: CAMEO codes it to the counterpart of the same country that the
+    sentence names ("Egyptian demonstrators rioted ... President Mubarak").
+    """
+    countries = {ctx.actors.country[h] for h in holders if h in ctx.actors.country}
+    if len(countries) != 1:
+        return []
+    found: list[str] = []
+    for token in ctx.sentence:
+        if token.pos_ == "PRON":
+            continue
+        for actor_id in ctx.actors.by_head.get(token.i, []):
+            if actor_id not in exclude and ctx.actors.country.get(actor_id) in countries and actor_id not in found:
+                found.append(actor_id)
+    return found
+
+
 def resolve(match: Match, roles: Iterable[str], ctx: Context, exclude: set[str]) -> list[str]:
     """Return the actors of the first role that yields any."""
     for role in roles:
+        if role == "counterpart":
+            continue  # needs the holders and the speaker: see build_stance
         ids: list[str] = []
         for token in role_tokens(match, role):
             found = phrase_actors(token, ctx, exclude)
@@ -466,6 +493,9 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
     targets = resolve(match, frame.target, ctx, set(holders))
     if not targets and match.entry.pos == "verb":
         targets = _shared_targets(match, ctx, set(holders))
+    speaker = speaker_id(match, ctx, holders)
+    if not targets and "counterpart" in frame.target:
+        targets = counterparts(ctx, holders, {*holders, *([speaker] if speaker else [])})
     modality, framing = modality_of(match, ctx)
     stance = Stance(
         holder=holders,
@@ -478,7 +508,7 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
         cameo=match.entry.cameo,
         modality=modality,
         content=content_span(match),
-        attributed_to=speaker_id(match, ctx, holders),
+        attributed_to=speaker,
         confidence=confidence(match, ctx, modality, bool(targets)),
     )
     return stance, framing
