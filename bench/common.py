@@ -62,7 +62,7 @@ def corpus(quick: bool, seed: int = 7) -> dict[str, list[str]]:
             "long5k": [synthetic_article(5_000, rng)],
         }
     return {
-        "seed": [seed_article()] * 16,
+        "seed": [seed_article()] * 32,
         "plover": plover_sentences(),
         "long5k": [synthetic_article(5_000, rng) for _ in range(6)],
         "long20k": [synthetic_article(20_000, rng) for _ in range(2)],
@@ -167,23 +167,33 @@ async def _ready(svc: Service) -> bool:
 class Connection:
     """One keep-alive HTTP/1.1 connection: enough protocol for the service's JSON responses."""
 
-    def __init__(self, host: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, host: str, port: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.host = host
+        self.port = port
         self.reader = reader
         self.writer = writer
 
     @classmethod
     async def open(cls, host: str, port: int) -> Connection:
         reader, writer = await asyncio.open_connection(host, port, limit=2**24)
-        return cls(host, reader, writer)
+        return cls(host, port, reader, writer)
 
     async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
         if method == "POST":
             head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-        self.writer.write(head.encode() + b"\r\n" + body)
-        await self.writer.drain()
-        status_line = await self.reader.readuntil(b"\r\n")
+        message = head.encode() + b"\r\n" + body
+        try:
+            self.writer.write(message)
+            await self.writer.drain()
+            status_line = await self.reader.readuntil(b"\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            # The server closed an idle keep-alive connection before this request: reconnect once.
+            await self.close()
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port, limit=2**24)
+            self.writer.write(message)
+            await self.writer.drain()
+            status_line = await self.reader.readuntil(b"\r\n")
         status = int(status_line.split()[1])
         length = 0
         while True:

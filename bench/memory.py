@@ -144,6 +144,7 @@ async def soak(svc: Service, server_pid: int, args: argparse.Namespace) -> dict[
         workers[key] = {
             "warm_mb": w,
             "final_mb": f,
+            "last5_median_mb": sorted(series[-5:])[len(series[-5:]) // 2] if series else None,
             "max_mb": max(series) if series else None,
             "growth_mb": (f - w) if (w is not None and f is not None) else None,
             "replaced": pid not in now,
@@ -191,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     for pid, w in report["workers"].items():
         print(
             f"  worker {pid}: warm {w['warm_mb']:.1f} MB -> final {w['final_mb']:.1f} MB "
-            f"(growth {w['growth_mb']:+.1f} MB, max {w['max_mb']:.1f} MB){' REPLACED' if w['replaced'] else ''}"
+            f"(growth {w['growth_mb']:+.1f} MB; median of the last 5 samples {w['last5_median_mb']:.1f} MB, "
+            f"max {w['max_mb']:.1f} MB){' REPLACED' if w['replaced'] else ''}"
         )
     api = report["api"]
     print(f"  api process: warm {api['warm_mb']:.1f} MB -> final {api['final_mb']:.1f} MB")
