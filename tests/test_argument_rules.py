@@ -58,3 +58,34 @@ def test_counterpart_is_never_the_speaker(nlp: Language) -> None:
     found = stances(nlp, "Bolivian students rioted on Monday, the Bolivian government said.")
     riot = find(found, "PROTEST", "BOL")
     assert riot["target"] == []
+
+
+def test_investigation_into_names_its_target(nlp: Language) -> None:
+    found = stances(nlp, "Amnesty International opened an investigation into a complaint by the Chilean government.")
+    find(found, "ACCUSE", "NGO", "CHL")
+
+
+def test_stative_commitment_is_held_by_its_passive_subject(nlp: Language) -> None:
+    find(stances(nlp, "The minister said Ghana is committed to reforming its courts."), "AGREE", "GHA")
+
+
+def test_a_mediation_effort_between_two_states_targets_both(nlp: Language) -> None:
+    found = stances(nlp, "Norway began a mediation effort between Eritrea and Ethiopia.")
+    mediation = find(found, "CONSULT", "NOR", "ERI")
+    assert "ETH" in mediation["target"]
+
+
+def test_forcing_out_an_organisation_is_an_expulsion_not_a_deportation(nlp: Language) -> None:
+    find(stances(nlp, "Belarus forced the OSCE mission out of the country."), "SANCTION", "BLR", "IGO")
+    find(stances(nlp, "Belarus forced the refugees out of the country."), "COERCE", "BLR")
+
+
+def test_using_weapons_against_a_state_is_an_attack(nlp: Language) -> None:
+    find(stances(nlp, "Armenia used heavy artillery against Azerbaijan."), "ASSAULT", "ARM", "AZE")
+
+
+def test_a_title_before_a_comma_and_a_name_is_that_person(nlp: Language) -> None:
+    doc = run_actors(nlp, "Jordan's king, Abdullah, launched a peace initiative on Sunday.")
+    king = by_text(doc, "Jordan's king")
+    assert king.country == "JOR"
+    assert any(doc.text[m.start : m.end] == "Abdullah" for m in king.mentions)

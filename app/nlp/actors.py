@@ -317,10 +317,29 @@ class _Builder:
 
     def appositive_person(self, head: Token) -> _Draft | None:
         """Return the person this phrase stands in apposition to ("Kenzo Oshima, the UN Coordinator")."""
-        if head.dep_ != "appos" or head.head.i > head.i:
+        if head.dep_ == "appos" and head.head.i < head.i:
+            for draft in self.drafts.values():
+                if draft.kind == "person" and any(m.head_i == head.head.i for m in draft.mentions):
+                    return draft
+        return self.preceding_title(head)
+
+    def preceding_title(self, head: Token) -> _Draft | None:
+        """Return the unnamed titled person right before ", Name" ("Qatar's emir, Sheikh Hamad, launched").
+
+        The parser often misses this apposition; a title phrase that ends at the comma before a
+        person's name is that person whatever the parse says.
+        """
+        if head.i not in self.person_ents:
+            return None
+        return self.title_before(min(self.person_ents[head.i].start, head.left_edge.i))
+
+    def title_before(self, start: int) -> _Draft | None:
+        """Return the unnamed titled person whose phrase ends at the comma before token ``start``."""
+        if start < 2 or self.doc[start - 1].text != ",":
             return None
         for draft in self.drafts.values():
-            if draft.kind == "person" and any(m.head_i == head.head.i for m in draft.mentions):
+            untitled = draft.kind == "person" and all(m.via == "title" for m in draft.mentions)
+            if untitled and any(m.token_end == start - 1 for m in draft.mentions):
                 return draft
         return None
 
@@ -508,6 +527,12 @@ class _Builder:
             self.mention(self.org(entry.key), start, end, root.i, _via(name), chars=chars)
         elif entry.type == "person" and root.i not in self.covered:
             person = self.gaz.persons[entry.key]
+            titled = self.title_before(name.start)
+            if titled is not None:  # "Qatar's emir, Sheikh Hamad": the title was this person
+                titled.name = person.name
+                titled.country = titled.country or _person_code(self.gaz, person)
+                self.mention(titled, start, end, root.i, "name", chars=chars)
+                return
             key = _person_key(person.name)
             draft = self.draft(
                 key, person.name, "person", country=_person_code(self.gaz, person), sector="GOV", title=person.title

@@ -112,6 +112,8 @@ class Context:
 def _pos_key(token: Token) -> str | None:
     if token.pos_ in _VERB_POS and token.dep_ not in ("amod", "compound"):
         return "verb"
+    if token.pos_ == "ADJ" and syntax.children(token, "nsubjpass", "auxpass"):
+        return "verb"  # a passive participle tagged as an adjective ("Ghana is committed to")
     if token.pos_ in _NOUN_POS:
         return "noun"
     return None
