@@ -89,3 +89,10 @@ def test_a_title_before_a_comma_and_a_name_is_that_person(nlp: Language) -> None
     king = by_text(doc, "Jordan's king")
     assert king.country == "JOR"
     assert any(doc.text[m.start : m.end] == "Abdullah" for m in king.mentions)
+
+
+def test_a_state_acting_inside_its_own_territory_is_its_own_target(nlp: Language) -> None:
+    found = stances(nlp, "The French government outlawed an armed separatist group in Corsica and southern France.")
+    find(found, "COERCE", "FRA", "FRA")
+    found = stances(nlp, "The French government outlawed an armed separatist group.")
+    assert find(found, "COERCE", "FRA")["target"] == []

@@ -74,6 +74,7 @@ class Cues:
     off_topic_pos: frozenset[str]
     carrier_nouns: frozenset[str]
     preparation: frozenset[str]
+    territory_preps: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,7 @@ def _cues(raw: dict[str, Any]) -> Cues:
         off_topic_pos=frozenset(raw["off_topic"]["pos"]),
         carrier_nouns=frozenset(raw["carrier_nouns"]),
         preparation=frozenset(raw["preparation"]),
+        territory_preps=frozenset(raw["territory_preps"]),
     )
 
 

@@ -350,9 +350,19 @@ def counterparts(ctx: Context, holders: Iterable[str], exclude: set[str]) -> lis
         if token.pos_ == "PRON":
             continue
         for actor_id in ctx.actors.by_head.get(token.i, []):
-            if actor_id not in exclude and ctx.actors.country.get(actor_id) in countries and actor_id not in found:
+            if actor_id in found or ctx.actors.country.get(actor_id) not in countries:
+                continue
+            if actor_id not in exclude or (actor_id in holders and _locative(token, ctx)):
+                # A state acting on what lies in its own territory ("outlawed a group in Northern Ireland").
                 found.append(actor_id)
     return found
+
+
+def _locative(token: Token, ctx: Context) -> bool:
+    """True for a name in a place phrase ("in Northern Ireland") rather than an argument."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ in ctx.cues.territory_preps
 
 
 def resolve(match: Match, roles: Iterable[str], ctx: Context, exclude: set[str]) -> list[str]:
