@@ -96,3 +96,14 @@ def test_a_state_acting_inside_its_own_territory_is_its_own_target(nlp: Language
     find(found, "COERCE", "FRA", "FRA")
     found = stances(nlp, "The French government outlawed an armed separatist group.")
     assert find(found, "COERCE", "FRA")["target"] == []
+
+
+def test_weapons_made_to_use_against_a_state_are_a_threat(nlp: Language) -> None:
+    found = stances(nlp, "A militia in Chad is manufacturing rockets to use against Sudan, a report said.")
+    find(found, "THREATEN", "TCD", "SDN")
+    assert all(s["modality"] != "asserted" for s in found if s["event"] == "ASSAULT")
+
+
+def test_a_preposition_keeps_the_object_the_parser_gave_to_a_participle(nlp: Language) -> None:
+    found = stances(nlp, "Brazil has granted asylum to three Paraguayan senators holed up in its embassy since May.")
+    find(found, "AID", "BRA", "PRY")

@@ -50,8 +50,28 @@ def prep_objects(token: Token, words: frozenset[str] | set[str]) -> list[Token]:
     found: list[Token] = []
     for prep in token.children:
         if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in words:
-            found.extend(child for child in prep.children if child.dep_ in ("pobj", "pcomp"))
+            objects = [child for child in prep.children if child.dep_ in ("pobj", "pcomp")]
+            orphan = None if objects else stranded_object(prep)
+            found.extend(objects or ([orphan] if orphan is not None else []))
     return found
+
+
+def stranded_object(prep: Token) -> Token | None:
+    """Return the object a parser took from a preposition to make it a clause's subject.
+
+    "granted asylum to five officers holed up in ...": the noun right after "to" is parsed as the
+    subject of the participle that follows it; it is still the preposition's object.
+    """
+    doc = prep.doc
+    if prep.i + 1 >= len(doc):
+        return None
+    noun = doc[prep.i + 1]
+    while noun.head.i > noun.i and noun.dep_ not in SUBJECT_DEPS and noun.dep_ != "nsubjpass":
+        noun = noun.head
+    if noun.dep_ not in ("nsubj", "nsubjpass") or noun.pos_ not in NOMINAL_POS or noun.left_edge.i != prep.i + 1:
+        return None
+    clause = noun.head
+    return noun if clause.pos_ == "VERB" and clause.i > noun.i and clause.head.i == prep.head.i else None
 
 
 def finite_subject(verb: Token) -> Token | None:
