@@ -274,15 +274,18 @@ class WorkerPool:
             if first is None or first.future.done():
                 continue
             worker = await self._live_worker()
-            # While other workers sit idle, share out what is queued at once: one worker running
-            # a batch that idle workers could have run in parallel only adds latency.
+            # Take a fair share of what is waiting, not all of it: one worker running a batch that
+            # other workers could have run in parallel only adds latency. Idle workers get their
+            # share at once; busy ones will free up soon. Under heavy load shares still grow large.
+            waiting = 1 + self.queue_depth
             spare = self._idle.qsize()
             if spare:
-                limit = min(self._settings.batch_max_docs, math.ceil((1 + self.queue_depth) / (1 + spare)))
-                closes_at = loop.time()
+                limit, closes_at = math.ceil(waiting / (1 + spare)), loop.time()
+            elif len(self._workers) > 1:
+                limit, closes_at = math.ceil(waiting / len(self._workers)), loop.time() + window
             else:
-                limit = self._settings.batch_max_docs
-                closes_at = loop.time() + window
+                limit, closes_at = self._settings.batch_max_docs, loop.time() + window
+            limit = min(limit, self._settings.batch_max_docs)
             batch, chars = [first], len(first.text)
             while len(batch) < limit:
                 job = await self._next_job(closes_at - loop.time())
