@@ -107,3 +107,8 @@ def test_weapons_made_to_use_against_a_state_are_a_threat(nlp: Language) -> None
 def test_a_preposition_keeps_the_object_the_parser_gave_to_a_participle(nlp: Language) -> None:
     found = stances(nlp, "Brazil has granted asylum to three Paraguayan senators holed up in its embassy since May.")
     find(found, "AID", "BRA", "PRY")
+
+
+def test_a_group_affiliated_in_its_own_phrase_inherits_nothing(nlp: Language) -> None:
+    doc = run_actors(nlp, "The Albanian prime minister received a mission of observers from the OSCE.")
+    assert by_text(doc, "observers").country is None

@@ -691,6 +691,7 @@ def _inherit_countries(builder: _Builder) -> None:
         for mention in draft.mentions:
             if mention.via != "pronoun" and draft.country:
                 by_sentence.setdefault(mention.sentence, set()).add(draft.country)
+    heads = {m.head_i for d in builder.drafts.values() for m in d.mentions if m.via != "pronoun"}
     places: dict[int, set[str]] = {}
     for token_i, code in builder.places.items():
         places.setdefault(builder.sent_index[token_i], set()).add(code)
@@ -698,6 +699,9 @@ def _inherit_countries(builder: _Builder) -> None:
         if draft.country or draft.kind not in _INHERITING_KINDS:
             continue
         named = [m for m in draft.mentions if m.via != "pronoun"]
+        others = heads - {m.head_i for m in named}
+        if any(_places_head(doc[h], n) for m in named for n in _phrase_nouns(doc[m.head_i]) for h in others):
+            continue  # "(a mission of) observers from the OSCE": the actor in its own phrase is its affiliation
         collective = draft.kind == "group"
         own = {code for m in named for i, code in builder.places.items() if _places_head(doc[i], m.head_i)}
         if collective and len(own) == 1:
@@ -708,6 +712,14 @@ def _inherit_countries(builder: _Builder) -> None:
             candidates |= {code for m in named for code in places.get(m.sentence, set())}
         if len(candidates) == 1:
             draft.country = candidates.pop()
+
+
+def _phrase_nouns(head: Token) -> list[int]:
+    """Return a noun and the noun it is "of" ("observers" in "a mission of observers")."""
+    nouns = [head.i]
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.pos_ in _NOUNS:
+        nouns.append(head.head.head.i)
+    return nouns
 
 
 def _places_head(place: Token, head_i: int) -> bool:
