@@ -112,3 +112,8 @@ def test_a_preposition_keeps_the_object_the_parser_gave_to_a_participle(nlp: Lan
 def test_a_group_affiliated_in_its_own_phrase_inherits_nothing(nlp: Language) -> None:
     doc = run_actors(nlp, "The Albanian prime minister received a mission of observers from the OSCE.")
     assert by_text(doc, "observers").country is None
+
+
+def test_a_group_takes_the_one_country_its_sentence_locates_things_in(nlp: Language) -> None:
+    doc = run_actors(nlp, "Thousands of workers marched through the streets in Peru against American mining firms.")
+    assert by_text(doc, "workers").country == "PER"

@@ -679,8 +679,10 @@ def _inherit_countries(builder: _Builder) -> None:
     """Give an actor no name codes ("demonstrators", "President Dos Santos") the country its sentence gives.
 
     CAMEO codes an unnamed domestic group or a person of unstated nationality by the country they act
-    in: first a place in their own phrase ("demonstrators in Baghdad"), else the one country that the
-    named actors of their sentences share ("President Dos Santos ... UNITA"). A place-only name
+    in: first a place in their own phrase ("demonstrators in Baghdad"), then, for a group, the one
+    country its sentence locates things in ("people blocked streets in Hong Kong in defiance of
+    Chinese authorities"), else the one country that the places and named actors of their sentences
+    share ("President Dos Santos ... UNITA"). A place-only name
     ("in Algiers") lends its country to an unnamed collective only (a group noun), never to a person
     or an organisation, and never becomes an actor itself. With two candidates nothing is inherited.
     """
@@ -695,6 +697,11 @@ def _inherit_countries(builder: _Builder) -> None:
     places: dict[int, set[str]] = {}
     for token_i, code in builder.places.items():
         places.setdefault(builder.sent_index[token_i], set()).add(code)
+    located = {n: set(codes) for n, codes in places.items()}  # countries a sentence places things in
+    for draft in coded:
+        for mention in draft.mentions:
+            if draft.kind == "state" and draft.country and _in_place_phrase(doc[mention.head_i], builder.gaz):
+                located.setdefault(mention.sentence, set()).add(draft.country)
     for draft in builder.drafts.values():
         if draft.country or draft.kind not in _INHERITING_KINDS:
             continue
@@ -707,11 +714,22 @@ def _inherit_countries(builder: _Builder) -> None:
         if collective and len(own) == 1:
             draft.country = own.pop()
             continue
+        where = {code for m in named for code in located.get(m.sentence, set())}
+        if collective and len(where) == 1:
+            draft.country = where.pop()
+            continue
         candidates = {code for m in named for code in by_sentence.get(m.sentence, set())}
         if collective:
             candidates |= {code for m in named for code in places.get(m.sentence, set())}
         if len(candidates) == 1:
             draft.country = candidates.pop()
+
+
+def _in_place_phrase(token: Token, gaz: Gazetteer) -> bool:
+    """True for a name in a locative phrase ("in Hong Kong", "across Syria and Iraq")."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ in gaz.locative_preps
 
 
 def _phrase_nouns(head: Token) -> list[int]:
