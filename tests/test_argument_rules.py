@@ -117,3 +117,12 @@ def test_a_group_affiliated_in_its_own_phrase_inherits_nothing(nlp: Language) ->
 def test_a_group_takes_the_one_country_its_sentence_locates_things_in(nlp: Language) -> None:
     doc = run_actors(nlp, "Thousands of workers marched through the streets in Peru against American mining firms.")
     assert by_text(doc, "workers").country == "PER"
+
+
+def test_units_withdrawn_without_an_agent_are_who_retreats(nlp: Language) -> None:
+    find(stances(nlp, "Russian troops were withdrawn from Georgia on Friday."), "RETREAT", "RUS", "GEO")
+    find(stances(nlp, "Chad withdrew its troops from the Central African Republic."), "RETREAT", "TCD", "CAF")
+
+
+def test_a_two_word_preposition_reaches_its_object(nlp: Language) -> None:
+    find(stances(nlp, "Syrian forces were pulled out of Lebanon."), "RETREAT", "SYR", "LBN")

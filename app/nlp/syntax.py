@@ -51,6 +51,9 @@ def prep_objects(token: Token, words: frozenset[str] | set[str]) -> list[Token]:
     for prep in token.children:
         if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in words:
             objects = [child for child in prep.children if child.dep_ in ("pobj", "pcomp")]
+            if not objects:  # a two-word preposition: "out of Lebanon", "away from the border"
+                inner = [child for child in prep.children if child.dep_ == "prep"]
+                objects = [g for child in inner[:1] for g in child.children if g.dep_ == "pobj"]
             orphan = None if objects else stranded_object(prep)
             found.extend(objects or ([orphan] if orphan is not None else []))
     return found
