@@ -58,6 +58,26 @@ def headline(report: Report) -> list[str]:
     ]
 
 
+def markdown_tables(report: Report) -> list[str]:
+    """Return the actor and category tables as Markdown, as the README quotes them."""
+
+    def pct(tally: Tally) -> str:
+        return f"{tally.rate:.1%}" if tally.total else "-"
+
+    lines = ["| actor code class | found | of | recall |", "| --- | ---: | ---: | ---: |"]
+    for name, tally in sorted(report.actor_recall_by_class.items()):
+        lines.append(f"| {name} | {tally.hits} | {tally.total} | {pct(tally)} |")
+    overall_actors = report.actor_recall
+    lines.append(f"| **all** | **{overall_actors.hits}** | **{overall_actors.total}** | **{pct(overall_actors)}** |")
+    lines += ["", "| category | n | event | holder | triple | top-1 |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for event, tallies in report.by_event.items():
+        lines.append(f"| {event} | {tallies['event'].total} | " + " | ".join(pct(tallies[m]) for m in _MEASURES) + " |")
+    overall = (report.event_recall, report.holder_recall, report.triple_recall, report.top1_event)
+    lines.append(f"| **all** | **{report.records}** | " + " | ".join(f"**{pct(t)}**" for t in overall) + " |")
+    lines += ["", f"Stances per sentence: {report.stances_per_sentence:.2f}."]
+    return lines
+
+
 def misses_list(report: Report) -> list[str]:
     """Return the records whose holder-event-target triple was not found."""
     lines = []
@@ -75,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     parser.add_argument("--misses", action="store_true", help="list the records whose triple was missed")
     parser.add_argument("--model", default=MODEL, help="spaCy model to load")
+    parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown (for README)")
     args = parser.parse_args(argv)
 
     from app.nlp.pipeline import load_pipeline
@@ -84,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     report = evaluate(nlp, records)
     seconds = time.perf_counter() - started
+    if args.markdown:
+        sys.stdout.write("\n".join(markdown_tables(report)) + "\n")
+        return 0
     sections = [
         ["Actors", *actor_table(report)],
         ["Stances by PLOVER category", *category_table(report)],

@@ -71,8 +71,7 @@ def test_generated_client_calls_the_running_service(tmp_path: Path) -> None:
         from client.api.analysis import analyze  # type: ignore[import-not-found]
         from client.models import AnalyzeRequest  # type: ignore[import-not-found]
 
-        with live_server() as server:
-            api = Client(base_url=server.url, raise_on_unexpected_status=True)
+        with live_server() as server, Client(base_url=server.url, raise_on_unexpected_status=True) as api:
             result = analyze.sync(client=api, body=AnalyzeRequest(text=SEED_SENTENCE, id="generated"))
         assert result is not None and result.id == "generated"
         events = {(s.event, s.sentence) for s in result.stances}
