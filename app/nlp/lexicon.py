@@ -65,6 +65,7 @@ class Cues:
     modals: dict[str, Modality]
     reported_intended: frozenset[str]
     embedders: dict[str, Modality]
+    progressive_only: frozenset[str]
     conditional_marks: frozenset[str]
     ultimatum_marks: frozenset[str]
     deontic: frozenset[str]
@@ -157,6 +158,7 @@ def _cues(raw: dict[str, Any]) -> Cues:
         modals=modals,
         reported_intended=frozenset(raw["modals"]["reported_intended"]),
         embedders=embedders,
+        progressive_only=frozenset(raw.get("progressive_only", ())),
         conditional_marks=frozenset(raw["conditional_marks"]),
         ultimatum_marks=frozenset(raw["ultimatum_marks"]),
         deontic=frozenset(raw["deontic"]),

@@ -72,7 +72,9 @@ def embedded_modality(token: Token, cues: Cues, embeds: EmbedLookup) -> tuple[Mo
         imposed = embeds(governor)
         if imposed is not None:
             return imposed, governor
-        if governor.lemma_ in cues.embedders:
+        if governor.lemma_ in cues.embedders and (
+            governor.lemma_ not in cues.progressive_only or governor.tag_ == "VBG"
+        ):
             return cues.embedders[governor.lemma_], governor
         if governor.lemma_ in cues.attribution_verbs:
             return None

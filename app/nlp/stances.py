@@ -277,6 +277,10 @@ def role_tokens(match: Match, role: str) -> list[Token]:
         governor = syntax.light_governor(token)
         found = syntax.agent(governor) if governor is not None else None
         return [found] if found is not None else []
+    if role == "governor_obj":
+        # "placed X under house arrest": the noun's act falls on the object of the verb it hangs from.
+        governor = syntax.light_governor(token)
+        return _objects(governor) if governor is not None and token.dep_ == "pobj" else []
     if role == "comp_subj":
         return [s for c in _complements(token) if (s := syntax.finite_subject(c)) is not None]
     if role == "comp_target":
