@@ -13,6 +13,9 @@ EventName = Literal[
 ]  # fmt: skip
 Quad = Literal["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"]
 Modality = Literal["asserted", "negated", "hypothetical", "intended", "requested", "alleged"]
+# The largest integer every JSON reader keeps exactly (2^53 - 1). Offsets and counts are bounded by it,
+# so an analysis sent back in (POST /v1/network) cannot carry integers the JSON encoder refuses.
+MAX_JSON_INT = 2**53 - 1
 
 
 class _Strict(BaseModel):
@@ -46,14 +49,14 @@ class TextSpan(BaseModel):
     """A span of the submitted text: `text == submitted[start:end]`."""
 
     text: str = Field(description="The covered text.")
-    start: int = Field(ge=0, description="Character offset of the first character.")
-    end: int = Field(ge=0, description="Character offset just past the last character.")
+    start: int = Field(ge=0, le=MAX_JSON_INT, description="Character offset of the first character.")
+    end: int = Field(ge=0, le=MAX_JSON_INT, description="Character offset just past the last character.")
 
 
 class Mention(TextSpan):
     """One place where an actor is named or referred to."""
 
-    sentence: int = Field(ge=0, description="Index of the sentence the mention is in, from 0.")
+    sentence: int = Field(ge=0, le=MAX_JSON_INT, description="Index of the sentence the mention is in, from 0.")
 
 
 class Actor(BaseModel):
@@ -86,7 +89,7 @@ class Stance(BaseModel):
     trigger: TextSpan = Field(description="The words that express the event.")
     content: TextSpan | None = Field(description="What is asked, agreed, rejected, … where the text says.")
     attributed_to: str | None = Field(description="Actor id of whoever reports the stance, if not the holder.")
-    sentence: int = Field(ge=0, description="Index of the sentence, from 0.")
+    sentence: int = Field(ge=0, le=MAX_JSON_INT, description="Index of the sentence, from 0.")
     evidence: TextSpan = Field(description="The sentence the stance was found in.")
     confidence: float = Field(ge=0, le=1, description="0..1; ranks a sentence's main event first.")
 
@@ -96,7 +99,7 @@ class Meta(BaseModel):
 
     model: str = Field(description="spaCy model the workers use.")
     version: str = Field(description="Stancewire version.")
-    tokens: int = Field(ge=0, description="Tokens in the text.")
+    tokens: int = Field(ge=0, le=MAX_JSON_INT, description="Tokens in the text.")
     elapsed_ms: float = Field(ge=0, description="Time from admission to result, in milliseconds.")
 
 
@@ -116,7 +119,7 @@ class Problem(BaseModel):
 
     type: str = Field(description="URI reference identifying the problem type.")
     title: str = Field(description="Short summary of the problem type.")
-    status: int = Field(description="HTTP status code.")
+    status: int = Field(ge=100, le=599, description="HTTP status code.")
     detail: str = Field(description="What went wrong with this request.")
     instance: str | None = Field(None, description="The request path.")
     errors: list[dict[str, object]] | None = Field(

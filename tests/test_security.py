@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
+from app.core.logging import JsonFormatter
+from app.main import create_app
 from tests.conftest import make_settings, start_app
 from tests.serverkit import SEED_SENTENCE, running_server
 
@@ -220,3 +224,35 @@ async def test_article_text_is_logged_only_when_log_text_and_debug_ask_for_it() 
     texts = [line for line in lines if MARKER in str(line.get("text", ""))]
     assert texts, "with STANCEWIRE_LOG_TEXT and debug logging the text should be logged"
     assert {line["request_id"] for line in texts} >= {"analyze-ok", "batch"}
+
+
+async def test_an_unexpected_error_is_a_problem_whose_log_line_names_the_request() -> None:
+    app = create_app(make_settings())
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("internal detail /srv/secret/path.py")
+
+    lines: list[dict[str, Any]] = []
+    formatter = JsonFormatter()
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(orjson.loads(formatter.format(record)))
+
+    handler = Collect()
+    logger = logging.getLogger("stancewire")
+    logger.addHandler(handler)
+    try:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://stancewire.test") as client:
+            response = await client.get("/boom", headers={"X-Request-ID": "boom-1"})
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["x-request-id"] == "boom-1"
+    assert "secret" not in response.text and "RuntimeError" not in response.text
+    assert lines and all(line["request_id"] == "boom-1" for line in lines), lines
+    assert any(line.get("exc_type") == "RuntimeError" for line in lines)
+    assert not any("secret" in str(line) for line in lines)

@@ -18,6 +18,7 @@ from app.core.logging import request_id_var
 from app.core.metrics import Metrics
 
 access_log = logging.getLogger("stancewire.access")
+error_log = logging.getLogger("stancewire.errors")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _JSON_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json\s*(;.*)?$", re.IGNORECASE)
 
@@ -55,16 +56,26 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status = message["status"]
+                response_started = True
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Answer an unexpected error here, inside the request's context, so that its log line
+            # and its 500 problem both carry the request id (Starlette's outermost handler runs
+            # after the context is gone). The log names the exception type, never a stack trace.
+            error_log.exception("unhandled error on %s", scope.get("path", ""))
+            if response_started:
+                raise
+            await send_problem(send_with_id, 500, "The service failed to handle this request.")
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
