@@ -203,7 +203,7 @@ class _Builder:
         if phrase in self.gaz.titles and token.tag_ in {"NN", "NNP"}:
             return "person"
         if phrase in self.gaz.group_heads:
-            if token.tag_ == "NN" and token.dep_ == "dobj" and not any(True for _ in token.children):
+            if token.tag_ == "NN" and token.dep_ == "dobj" and not any(True for _ in token.lefts):
                 return None  # a bare singular object is a mass noun ("share intelligence"), not a body
             return "group"
         return "person" if phrase in self.gaz.titles else None

@@ -161,23 +161,44 @@ def _slot_filled(token: Token, slot: str) -> bool:
     return bool(syntax.children(token, slot))
 
 
+def _direct(word: Token, trigger: Token) -> bool:
+    """Tell whether an object-constraint word is the trigger's own object (or modifies it), not a circumstance."""
+    node = word if word.dep_ not in ("compound", "amod", "nmod") else word.head
+    return node.head.i == trigger.i and node.dep_ in ("dobj", "nsubjpass", "attr", "oprd")
+
+
 def match_trigger(token: Token, lexicon: Lexicon) -> Match | None:
-    """Return the most specific lexicon entry ``token`` satisfies, if any."""
+    """Return the most specific lexicon entry ``token`` satisfies, if any.
+
+    Among equally specific entries with an object constraint, one met by the trigger's own object
+    ("suspended military contacts") wins over one met inside a circumstance ("after the bombing").
+    """
     key = _pos_key(token)
     if key is None:
         return None
+    fallback: tuple[Entry, list[Token]] | None = None
     for entry in lexicon.lookup(key, token.lemma_.lower()):
+        if fallback is not None and entry.specificity < fallback[0].specificity:
+            break
         extra = _satisfies(token, entry, key)
         if extra is None:
             continue
-        anchor = token
-        if key == "noun" and token.dep_ in ("compound", "amod", "nmod"):
-            # "aid groups" names no act; "a mediation effort" does, through its carrier noun.
-            if token.head.lemma_.lower() not in lexicon.cues.carrier_nouns:
-                return None
-            anchor = token.head
-        return Match(token=token, entry=entry, anchor=anchor, extra=extra)
-    return None
+        if key == "verb" and entry.objects and not _direct(extra[-1], token):
+            if fallback is None:
+                fallback = (entry, extra)
+            continue
+        return _match(token, entry, extra, lexicon)
+    return _match(token, *fallback, lexicon) if fallback is not None else None
+
+
+def _match(token: Token, entry: Entry, extra: list[Token], lexicon: Lexicon) -> Match | None:
+    anchor = token
+    if entry.pos == "noun" and token.dep_ in ("compound", "amod", "nmod"):
+        # "aid groups" names no act; "a mediation effort" does, through its carrier noun.
+        if token.head.lemma_.lower() not in lexicon.cues.carrier_nouns:
+            return None
+        anchor = token.head
+    return Match(token=token, entry=entry, anchor=anchor, extra=extra)
 
 
 # ---------------------------------------------------------------- argument roles
