@@ -210,7 +210,11 @@ def _objects(verb: Token) -> list[Token]:
         if not found and verb.dep_ == "acl":
             found = [verb.head]
         return found
-    return syntax.children(verb, "dobj")
+    found = syntax.children(verb, "dobj")
+    if not found:
+        # "sealed off the West Bank": a particle parsed as a preposition takes the verb's object.
+        found = [o for prt in syntax.children(verb, "prt") for o in syntax.children(prt, "pobj")]
+    return found
 
 
 def _datives(token: Token) -> list[Token]:
