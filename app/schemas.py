@@ -114,6 +114,14 @@ class AnalyzeResponse(BaseModel):
     meta: Meta = Field(description="Model, version, size and timing.")
 
 
+class FieldError(BaseModel):
+    """One offending field of an invalid request."""
+
+    loc: list[str] = Field(description='Where the field is, e.g. `["body", "text"]`.')
+    msg: str = Field(description="What is wrong with it.")
+    type: str | None = Field(None, description="Machine-readable kind of error.")
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem detail."""
 
@@ -122,7 +130,7 @@ class Problem(BaseModel):
     status: int = Field(ge=100, le=599, description="HTTP status code.")
     detail: str = Field(description="What went wrong with this request.")
     instance: str | None = Field(None, description="The request path.")
-    errors: list[dict[str, object]] | None = Field(
+    errors: list[FieldError] | None = Field(
         None, description="For validation problems: each offending field (`loc`) and why (`msg`)."
     )
 
