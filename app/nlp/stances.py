@@ -646,8 +646,21 @@ def _request_from(verb: Token, speaker: Token, clause: Token, modal: Token, ctx:
 
 
 def is_off_topic(sentence: Span, cues: Cues) -> bool:
-    """Tell whether a sentence is about sport, weather or prices."""
-    return any(t.pos_ in cues.off_topic_pos and t.lemma_.lower() in cues.off_topic for t in sentence)
+    """Tell whether a sentence is about sport, weather or prices.
+
+    A cue word that only qualifies another noun ("an agreement on acid rain", "talks on oil prices")
+    names the topic of a political act, not a sport, weather or market sentence.
+    """
+    return any(
+        t.pos_ in cues.off_topic_pos and t.lemma_.lower() in cues.off_topic and not _qualifies_noun(t) for t in sentence
+    )
+
+
+def _qualifies_noun(token: Token) -> bool:
+    """Tell whether a word sits in a prepositional phrase attached to a noun ("agreement on acid rain")."""
+    while token.dep_ in ("compound", "amod", "conj") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ in ("NOUN", "PROPN")
 
 
 def _suppressed(match: Match, ctx: Context) -> bool:
