@@ -668,10 +668,22 @@ def _suppressed(match: Match, ctx: Context) -> bool:
     if match.entry.pos != "noun":
         return False
     governor = syntax.light_governor(match.anchor)
-    if governor is None or match_trigger(governor, ctx.lexicon) is None:
+    outer = match_trigger(governor, ctx.lexicon) if governor is not None else None
+    if outer is None or not _argument_of(match.anchor, outer):
         return False
     own = ("poss", "by", "mod", "between")
     return not any(phrase_actors(t, ctx, set()) for role in own for t in role_tokens(match, role))
+
+
+def _argument_of(noun: Token, outer: Match) -> bool:
+    """Tell whether a noun is an argument the governing trigger's frame reads, not a circumstance ("during X")."""
+    top = noun
+    while top.dep_ in ("compound", "conj", "appos", "nmod", "amod") and top.head.i != top.i:
+        top = top.head
+    if top.dep_ != "pobj":
+        return True
+    frame = outer.entry.frame
+    return f"prep:{top.head.lower_}" in (*frame.target, *frame.content)
 
 
 def sentence_stances(ctx: Context) -> list[Stance]:
