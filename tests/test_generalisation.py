@@ -18,8 +18,8 @@ from tests.test_stances import stances
 
 CASES: list[tuple[str, str | None, str, str | None]] = [
     (
-        "Serbian troops shelled ethnic Albanian villages in Kosovo on Tuesday, killing at least 12 civilians,"
-        " the Kosovo Liberation Army said.",
+        "Serbian troops shelled ethnic Albanian villages in Kosovo on Tuesday,"
+        " killing at least 12 civilians, the Kosovo Liberation Army said.",
         "SRB",
         "ASSAULT",
         "ALB",
@@ -360,6 +360,86 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
         "ISR",
     ),
     ("Washington imposed a trade embargo on Cuba in 1962.", "USA", "SANCTION", "CUB"),
+    (
+        "Yugoslav President Slobodan Milosevic, under pressure from NATO, agreed to withdraw his forces from Kosovo.",
+        "SRB",
+        "RETREAT",
+        None,
+    ),
+    ("Rebels in Sierra Leone freed 50 U.N. peacekeepers they had held hostage for two weeks.", "SLE", "CONCEDE", "IGO"),
+    (
+        "Iraqi anti-aircraft batteries fired on U.S. and British warplanes patrolling the no-fly zone,"
+        " the Pentagon said.",
+        "IRQ",
+        "ASSAULT",
+        "USA",
+    ),
+    (
+        "Russian forces pounded rebel positions in the Chechen capital with artillery and rockets.",
+        "RUS",
+        "ASSAULT",
+        None,
+    ),
+    (
+        "Kurdish rebels killed 11 Turkish soldiers in an ambush in southeastern Turkey, officials said.",
+        None,
+        "ASSAULT",
+        "TUR",
+    ),
+    ("Algerian security forces killed 20 Islamic militants in a raid on their hideout.", "DZA", "ASSAULT", "DZA"),
+    ("Eritrea accused Ethiopia of bombing a water reservoir near the port of Massawa.", "ERI", "ACCUSE", "ETH"),
+    (
+        "Iran's spiritual leader Ayatollah Ali Khamenei denounced the United States as the Great Satan.",
+        "IRN",
+        "ACCUSE",
+        "USA",
+    ),
+    (
+        "Zimbabwe's President Robert Mugabe lashed out at Britain,"
+        " accusing it of meddling in Zimbabwe's internal affairs.",
+        "ZWE",
+        "ACCUSE",
+        "GBR",
+    ),
+    ("South Africa imposed a ban on arms sales to Rwanda.", "ZAF", "SANCTION", "RWA"),
+    ("The European Union suspended aid to Haiti after the disputed elections.", "IGO", "SANCTION", "HTI"),
+    (
+        "Belarus expelled the U.S. ambassador and other Western envoys from their residences near Minsk.",
+        "BLR",
+        "SANCTION",
+        "USA",
+    ),
+    ("The Chinese authorities deported a U.S. journalist for reporting on Tibet.", "CHN", "COERCE", "USA"),
+    ("Turkish authorities banned the pro-Kurdish People's Democracy Party.", "TUR", "COERCE", None),
+    ("Nigerian police fired tear gas to disperse thousands of protesters in Lagos.", "NGA", "COERCE", "NGA"),
+    ("Palestinian youths threw stones at Israeli soldiers in Hebron.", "PSE", "PROTEST", "ISR"),
+    ("More than 10,000 people demonstrated in Belgrade against President Slobodan Milosevic.", "SRB", "PROTEST", "SRB"),
+    ("Greek farmers blocked highways with tractors to protest against falling incomes.", "GRC", "PROTEST", None),
+    ("Russia pulled its peacekeepers out of Kosovo.", "RUS", "RETREAT", "SRB"),
+    ("Ethiopian troops withdrew from the Somali town of Baidoa, residents said.", "ETH", "RETREAT", "SOM"),
+    ("The Israeli army evacuated its positions in southern Lebanon.", "ISR", "RETREAT", "LBN"),
+    ("Cuba freed a jailed American citizen after a visit by a U.S. congressman.", "CUB", "CONCEDE", "USA"),
+    ("Croatia handed over two suspects to the U.N. war crimes tribunal in The Hague.", "HRV", "COOPERATE", "IGO"),
+    ("Libya agreed to hand over the two Lockerbie suspects for trial in the Netherlands.", "LBY", "AGREE", None),
+    ("The IMF approved a 2.9 billion dollar loan for Russia.", "IGO", "AID", "RUS"),
+    (
+        "The United States urged Israel to halt the demolition of Palestinian homes in East Jerusalem.",
+        "USA",
+        "REQUEST",
+        "ISR",
+    ),
+    ("Beijing said Washington must stop selling weapons to Taiwan.", "CHN", "REQUEST", "USA"),
+    ("Albania called on NATO to send troops to Kosovo.", "ALB", "REQUEST", "IGO"),
+    ("Pyongyang threatened to turn Seoul into a sea of fire.", "PRK", "THREATEN", "KOR"),
+    ("Iraq refused to allow U.N. inspectors into presidential palaces.", "IRQ", "REJECT", "IGO"),
+    (
+        "Israeli Prime Minister Benjamin Netanyahu met Palestinian leader Yasser Arafat at the Erez checkpoint.",
+        "ISR",
+        "CONSULT",
+        "PSE",
+    ),
+    ("The United States praised Jordan's role in the Middle East peace process.", "USA", "SUPPORT", "JOR"),
+    ("India moved troops and tanks to its western border with Pakistan.", "IND", "MOBILIZE", "PAK"),
 ]
 QUIET: list[str] = [
     "Brazil beat Argentina 2-1 in the World Cup qualifier in Sao Paulo on Sunday.",
@@ -375,6 +455,9 @@ QUIET: list[str] = [
     "Gold prices rose sharply in London on Monday.",
     "Pakistan won the cricket World Cup after beating England in the final.",
     "A powerful typhoon hit the Philippines, forcing thousands from their homes.",
+    "Wheat prices in Chicago fell to their lowest level in five years.",
+    "Jerusalem is a holy city for Jews, Christians and Muslims.",
+    "The new airport in Hong Kong opened to passengers on Monday.",
 ]
 
 
