@@ -7,7 +7,7 @@ this module only interprets them over the dependency parse and the actor mention
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
@@ -344,8 +344,23 @@ def _shallowest_actors(token: Token, ctx: Context, exclude: set[str]) -> list[st
                 return found
             level, level_found = depth, []
         ids = ctx.actors.at(node) or _pronoun_actors(node, ctx, exclude)
+        if ids:
+            # "the leaders of Argentina and Chile": a coordinated name inside the phrase counts too.
+            ids = [*ids, *(i for c in _inner_conjuncts(node, depth, ids, ctx) for i in ctx.actors.at(c))]
         level_found.extend(i for i in ids if i not in exclude and i not in level_found and i not in found)
     return found + level_found
+
+
+def _inner_conjuncts(node: Token, depth: int, ids: list[str], ctx: Context) -> list[Token]:
+    """Return the conjuncts of a name inside a phrase whose actor covers that name but not its conjuncts."""
+    if depth:
+        return list(node.conjuncts)
+    found: list[Token] = []
+    for prep in syntax.children(node, "prep"):
+        for name in syntax.children(prep, "pobj"):
+            if set(ctx.actors.by_token.get(name.i, ())) & set(ids):
+                found.extend(c for c in name.conjuncts if not set(ctx.actors.at(c)) & set(ids))
+    return found
 
 
 def _pronoun_actors(token: Token, ctx: Context, exclude: set[str]) -> list[str]:
@@ -645,14 +660,19 @@ def _request_from(verb: Token, speaker: Token, clause: Token, modal: Token, ctx:
     )
 
 
-def is_off_topic(sentence: Span, cues: Cues) -> bool:
+def is_off_topic(sentence: Span, cues: Cues, actor_tokens: Container[int] = ()) -> bool:
     """Tell whether a sentence is about sport, weather or prices.
 
     A cue word that only qualifies another noun ("an agreement on acid rain", "talks on oil prices")
-    names the topic of a political act, not a sport, weather or market sentence.
+    names the topic of a political act, not a sport, weather or market sentence; nor does a word
+    inside an actor's name ("the Arab League").
     """
     return any(
-        t.pos_ in cues.off_topic_pos and t.lemma_.lower() in cues.off_topic and not _qualifies_noun(t) for t in sentence
+        t.pos_ in cues.off_topic_pos
+        and t.lemma_.lower() in cues.off_topic
+        and t.i not in actor_tokens
+        and not _qualifies_noun(t)
+        for t in sentence
     )
 
 
@@ -688,7 +708,7 @@ def _argument_of(noun: Token, outer: Match) -> bool:
 
 def sentence_stances(ctx: Context) -> list[Stance]:
     """Return the stances of one sentence, best first, one per (event, holder, target)."""
-    if is_off_topic(ctx.sentence, ctx.cues):
+    if is_off_topic(ctx.sentence, ctx.cues, ctx.actors.by_token):
         return []
     found: list[Stance] = []
     for token in ctx.sentence:
