@@ -73,6 +73,7 @@ class Cues:
     attribution_preps: tuple[tuple[str, ...], ...]
     off_topic: frozenset[str]
     off_topic_pos: frozenset[str]
+    off_topic_figurative: frozenset[str]
     carrier_nouns: frozenset[str]
     preparation: frozenset[str]
     territory_preps: frozenset[str]
@@ -166,6 +167,7 @@ def _cues(raw: dict[str, Any]) -> Cues:
         attribution_preps=tuple(tuple(words) for words in raw["attribution_preps"]),
         off_topic=frozenset(raw["off_topic"]["lemmas"]),
         off_topic_pos=frozenset(raw["off_topic"]["pos"]),
+        off_topic_figurative=frozenset(raw["off_topic"].get("figurative_governors", ())),
         carrier_nouns=frozenset(raw["carrier_nouns"]),
         preparation=frozenset(raw["preparation"]),
         territory_preps=frozenset(raw["territory_preps"]),

@@ -672,6 +672,7 @@ def is_off_topic(sentence: Span, cues: Cues, actor_tokens: Container[int] = ()) 
         and t.lemma_.lower() in cues.off_topic
         and t.i not in actor_tokens
         and not _qualifies_noun(t)
+        and not (t.dep_ == "dobj" and t.head.lemma_.lower() in cues.off_topic_figurative)
         for t in sentence
     )
 
