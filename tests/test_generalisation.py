@@ -592,6 +592,37 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
         "CHN",
     ),
     ("Kuwait expelled 300 Iraqi workers.", "KWT", "COERCE", "IRQ"),
+    ("Israeli settlers attacked Palestinian farmers near Nablus, Palestinian witnesses said.", "ISR", "ASSAULT", "PSE"),
+    (
+        "U.S. troops killed four Iraqi insurgents in a firefight near Falluja, the military said.",
+        "USA",
+        "ASSAULT",
+        "IRQ",
+    ),
+    ("Pakistani troops clashed with Taliban fighters near the Afghan border.", "PAK", "ASSAULT", "AFG"),
+    ("An Indian helicopter was shot down by Pakistani forces over Kashmir.", "PAK", "ASSAULT", "IND"),
+    ("Armenian forces captured the Azerbaijani town of Lachin.", "ARM", "ASSAULT", "AZE"),
+    ("Sudanese troops burned villages in southern Sudan, the rebels said.", "SDN", "COERCE", "SDN"),
+    ("Zimbabwean police detained the opposition leader Morgan Tsvangirai.", "ZWE", "COERCE", "ZWE"),
+    ("The Nigerian government banned all political parties.", "NGA", "COERCE", None),
+    ("Myanmar's junta placed Aung San Suu Kyi under house arrest again.", "MMR", "COERCE", "MMR"),
+    ("Russia withdrew its ambassador from Georgia in protest.", "RUS", "SANCTION", "GEO"),
+    ("The United States froze the assets of the Taliban.", "USA", "SANCTION", "AFG"),
+    ("Canada suspended its aid program in Indonesia after the violence in East Timor.", "CAN", "SANCTION", "IDN"),
+    ("Thousands of Palestinians marched in Gaza to protest against Israeli raids.", "PSE", "PROTEST", "ISR"),
+    ("Iranian students demonstrated outside the British embassy in Tehran.", "IRN", "PROTEST", "GBR"),
+    (
+        "Students in Seoul clashed with riot police during a protest against the U.S. military presence.",
+        "KOR",
+        "PROTEST",
+        "USA",
+    ),
+    ("Lebanon accused Israel of violating its airspace.", "LBN", "ACCUSE", "ISR"),
+    ("The Vatican criticized China for ordaining bishops without papal approval.", "VAT", "ACCUSE", "CHN"),
+    ("Amnesty International condemned the execution of two Nigerian activists.", "NGO", "ACCUSE", None),
+    ("Pakistan withdrew its troops from the Kargil heights under U.S. pressure.", "PAK", "RETREAT", None),
+    ("NATO peacekeepers pulled out of the Bosnian town of Brcko.", "IGO", "RETREAT", "BIH"),
+    ("The Tamil Tigers declared a unilateral ceasefire.", "LKA", "RETREAT", None),
 ]
 QUIET: list[str] = [
     "Brazil beat Argentina 2-1 in the World Cup qualifier in Sao Paulo on Sunday.",
@@ -614,6 +645,7 @@ QUIET: list[str] = [
     "Beijing will host the Olympic Games in 2008.",
     "Thousands of tourists visited the Great Wall of China during the holiday.",
     "The Yangtze river burst its banks after a week of heavy rain.",
+    "The Taj Mahal attracts millions of visitors every year.",
 ]
 
 
