@@ -18,7 +18,7 @@ from app.nlp.pipeline import analyze_texts
 SEED_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "examples"
 COOPERATIVE = {"AGREE", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
 # Floors are the figures reached on the dev records minus a small margin (see README, Stances).
-FLOORS = {"event_recall": 0.89, "triple_recall": 0.78, "top1_event": 0.84, "holder_recall": 0.82}
+FLOORS = {"event_recall": 0.89, "triple_recall": 0.79, "top1_event": 0.84, "holder_recall": 0.84}
 
 
 @pytest.fixture(scope="module")

@@ -623,6 +623,8 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ("Pakistan withdrew its troops from the Kargil heights under U.S. pressure.", "PAK", "RETREAT", None),
     ("NATO peacekeepers pulled out of the Bosnian town of Brcko.", "IGO", "RETREAT", "BIH"),
     ("The Tamil Tigers declared a unilateral ceasefire.", "LKA", "RETREAT", None),
+    ("Irish republican guerrillas killed two British soldiers in Belfast.", "GBR", "ASSAULT", "GBR"),
+    ("Irish Prime Minister Bertie Ahern met British Prime Minister Tony Blair in Dublin.", "IRL", "CONSULT", "GBR"),
 ]
 QUIET: list[str] = [
     "Brazil beat Argentina 2-1 in the World Cup qualifier in Sao Paulo on Sunday.",
