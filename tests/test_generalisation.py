@@ -625,6 +625,31 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ("The Tamil Tigers declared a unilateral ceasefire.", "LKA", "RETREAT", None),
     ("Irish republican guerrillas killed two British soldiers in Belfast.", "GBR", "ASSAULT", "GBR"),
     ("Irish Prime Minister Bertie Ahern met British Prime Minister Tony Blair in Dublin.", "IRL", "CONSULT", "GBR"),
+    ("The European Union pledged 200 million euros to help rebuild Kosovo.", "IGO", "AGREE", None),
+    ("Russia and China signed a border treaty in Beijing on Thursday.", "RUS", "AGREE", "CHN"),
+    ("The rebels accepted a Nigerian offer to mediate in the conflict.", None, "AGREE", "NGA"),
+    ("Washington told Pyongyang to abandon its nuclear weapons program.", "USA", "REQUEST", "PRK"),
+    ("Ghana's president asked Britain to cancel the country's debt.", "GHA", "REQUEST", "GBR"),
+    (
+        "The Lebanese government rejected Israel's offer to withdraw from southern Lebanon in exchange for"
+        " security guarantees.",
+        "LBN",
+        "REJECT",
+        "ISR",
+    ),
+    (
+        "Serbia refused to hand over former President Slobodan Milosevic to the U.N. war crimes tribunal.",
+        "SRB",
+        "REJECT",
+        None,
+    ),
+    ("Venezuela threatened to cut off oil supplies to the United States.", "VEN", "THREATEN", "USA"),
+    ("Iraq moved two divisions toward the Kuwaiti border, U.S. officials said.", "IRQ", "MOBILIZE", "KWT"),
+    ("Kenya granted asylum to 500 Somali refugees.", "KEN", "AID", "SOM"),
+    ("The United States and Russia will exchange information on terrorist groups.", "USA", "COOPERATE", "RUS"),
+    ("The Philippine government and Muslim rebels resumed peace talks in Kuala Lumpur.", "PHL", "CONSULT", None),
+    ("The U.N. Secretary-General praised Nigeria for its role in restoring peace in Liberia.", "IGO", "SUPPORT", "NGA"),
+    ("Spain extradited three Basque separatists to France.", "ESP", "COOPERATE", "FRA"),
 ]
 QUIET: list[str] = [
     "Brazil beat Argentina 2-1 in the World Cup qualifier in Sao Paulo on Sunday.",
@@ -648,6 +673,7 @@ QUIET: list[str] = [
     "Thousands of tourists visited the Great Wall of China during the holiday.",
     "The Yangtze river burst its banks after a week of heavy rain.",
     "The Taj Mahal attracts millions of visitors every year.",
+    "Hong Kong shares closed higher on Friday.",
 ]
 
 
