@@ -650,6 +650,15 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ("The Philippine government and Muslim rebels resumed peace talks in Kuala Lumpur.", "PHL", "CONSULT", None),
     ("The U.N. Secretary-General praised Nigeria for its role in restoring peace in Liberia.", "IGO", "SUPPORT", "NGA"),
     ("Spain extradited three Basque separatists to France.", "ESP", "COOPERATE", "FRA"),
+    ("Hamas militants fired rockets into southern Israel from the Gaza Strip.", "PSE", "ASSAULT", "ISR"),
+    ("Unidentified gunmen ambushed a bus carrying Serb civilians in Kosovo, killing seven.", None, "ASSAULT", "SRB"),
+    ("Georgian troops attacked separatist positions in South Ossetia.", "GEO", "ASSAULT", "GEO"),
+    ("Chechen rebels seized hundreds of hostages in a Moscow theatre.", "RUS", "ASSAULT", None),
+    ("Egypt's parliament renewed the state of emergency for three more years.", "EGY", "COERCE", None),
+    ("Pakistan banned two militant groups accused of attacks in Kashmir.", "PAK", "COERCE", None),
+    ("Ethnic Albanians in Macedonia boycotted the census, saying it was rigged.", "ALB", "PROTEST", None),
+    ("Nicaragua lodged a complaint against the United States at the World Court.", "NIC", "ACCUSE", "USA"),
+    ("The Lebanese army withdrew from positions along the border with Israel.", "LBN", "RETREAT", None),
 ]
 QUIET: list[str] = [
     "Brazil beat Argentina 2-1 in the World Cup qualifier in Sao Paulo on Sunday.",
