@@ -14,18 +14,22 @@ def serialize_doc(doc: Doc) -> dict[str, Any]:
     """Return actors, stances and sentences of ``doc`` as JSON-ready data."""
     actors: list[Actor] = doc._.actors or []
     stances: list[Stance] = doc._.stances or []
+    # spaCy rebuilds doc.text from its tokens on every access: read it once per document.
+    text = doc.text
     return {
-        "actors": [_actor(actor, doc) for actor in actors],
-        "stances": [_stance(index, stance, doc) for index, stance in enumerate(stances, start=1)],
-        "sentences": [{"text": s.text, "start": s.start_char, "end": s.end_char} for s in doc.sents],
+        "actors": [_actor(actor, text) for actor in actors],
+        "stances": [_stance(index, stance, text) for index, stance in enumerate(stances, start=1)],
+        "sentences": [
+            {"text": text[s.start_char : s.end_char], "start": s.start_char, "end": s.end_char} for s in doc.sents
+        ],
     }
 
 
-def _span(span: TextSpan, doc: Doc) -> dict[str, Any]:
-    return {"text": doc.text[span.start : span.end], "start": span.start, "end": span.end}
+def _span(span: TextSpan, text: str) -> dict[str, Any]:
+    return {"text": text[span.start : span.end], "start": span.start, "end": span.end}
 
 
-def _actor(actor: Actor, doc: Doc) -> dict[str, Any]:
+def _actor(actor: Actor, text: str) -> dict[str, Any]:
     return {
         "id": actor.id,
         "name": actor.name,
@@ -34,14 +38,14 @@ def _actor(actor: Actor, doc: Doc) -> dict[str, Any]:
         "sector": actor.sector,
         "title": actor.title,
         "mentions": [
-            {"text": doc.text[m.start : m.end], "start": m.start, "end": m.end, "sentence": m.sentence}
+            {"text": text[m.start : m.end], "start": m.start, "end": m.end, "sentence": m.sentence}
             for m in actor.mentions
         ],
         "salience": round(actor.salience, 4),
     }
 
 
-def _stance(index: int, stance: Stance, doc: Doc) -> dict[str, Any]:
+def _stance(index: int, stance: Stance, text: str) -> dict[str, Any]:
     category = categories()[stance.event]
     return {
         "id": f"s{index}",
@@ -53,10 +57,10 @@ def _stance(index: int, stance: Stance, doc: Doc) -> dict[str, Any]:
         "quad": category.quad,
         "score": category.score,
         "modality": stance.modality,
-        "trigger": _span(stance.trigger, doc),
-        "content": _span(stance.content, doc) if stance.content else None,
+        "trigger": _span(stance.trigger, text),
+        "content": _span(stance.content, text) if stance.content else None,
         "attributed_to": stance.attributed_to,
         "sentence": stance.sentence,
-        "evidence": _span(stance.evidence, doc),
+        "evidence": _span(stance.evidence, text),
         "confidence": round(stance.confidence, 4),
     }
