@@ -1,7 +1,7 @@
 """A real ``stancewire serve`` process for fault, security and fuzz tests, and /proc helpers.
 
-Unlike ``tests/live.py`` this writes the server's JSON logs to a file, so a test can read them
-and a chatty server never blocks on a full stderr pipe under load.
+The server's JSON logs go to a file, so a test can read them and a chatty server never blocks
+on a full stderr pipe under load.
 """
 
 from __future__ import annotations
@@ -23,10 +23,16 @@ from typing import Any
 import httpx
 import orjson
 
-from tests.live import free_port
-
 ROOT = Path(__file__).resolve().parent.parent
 SEED_SENTENCE = "The United States is urging China to press Russia to halt its aggression in Ukraine."
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @dataclass
