@@ -1,6 +1,6 @@
 """OpenAPI examples: the seed article's first sentence and its real analysis.
 
-``stancewire openapi`` regenerates ``examples/analyze_response.json`` by running the real
+``stancewire openapi`` regenerates ``data/analyze_response.json`` by running the real
 pipeline, so the documented response is always one the service actually gives.
 """
 
@@ -18,7 +18,7 @@ SEED_SENTENCE = (
     "Washington."
 )
 EXAMPLE_ID = "seed-0"
-RESPONSE_EXAMPLE_FILE = "examples/analyze_response.json"
+RESPONSE_EXAMPLE_FILE = "data/analyze_response.json"
 
 
 def analyze_request_example() -> dict[str, Any]:

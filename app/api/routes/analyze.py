@@ -16,7 +16,8 @@ from app.schemas import AnalyzeRequest, AnalyzeResponse, BatchRequest, BatchResp
 
 router = APIRouter(prefix="/v1", tags=["analysis"], dependencies=[Depends(require_api_key)])
 
-_PROBLEMS: dict[int | str, dict[str, Any]] = {
+# The problem responses every document-taking operation documents.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": description, "content": {"application/problem+json": {}}}
     for status, description in {
         400: "The body is not valid UTF-8, or not parseable at all.",
@@ -39,7 +40,7 @@ _JSON = "application/json"
     response_model=AnalyzeResponse,
     responses={
         200: {"content": {_JSON: {"example": analyze_response_example()}}, "description": "The analysis."},
-        **_PROBLEMS,
+        **PROBLEM_RESPONSES,
     },
 )
 async def analyze(
@@ -60,7 +61,7 @@ async def analyze(
     "/analyze/batch",
     operation_id="analyzeBatch",
     response_model=BatchResponse,
-    responses={200: {"description": "One result per document, in order."}, **_PROBLEMS},
+    responses={200: {"description": "One result per document, in order."}, **PROBLEM_RESPONSES},
 )
 async def analyze_batch(batch: BatchRequest, pool: PoolDep, settings: SettingsDep, metrics: MetricsDep) -> Response:
     """Analyse several articles; a document that fails never fails the others."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from app.api.deps import MetricsDep, PoolDep, SettingsDep, require_api_key
-from app.api.routes.analyze import _PROBLEMS
+from app.api.routes.analyze import PROBLEM_RESPONSES
 from app.api.service import analyze_documents, check_batch_size
 from app.network import build_network
 from app.schemas import NetworkRequest, NetworkResponse
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1", tags=["analysis"], dependencies=[Depends(requir
     "/network",
     operation_id="buildNetwork",
     response_model=NetworkResponse,
-    responses={200: {"description": "The dyads between the actors' countries (or the actors)."}, **_PROBLEMS},
+    responses={200: {"description": "The dyads between the actors' countries (or the actors)."}, **PROBLEM_RESPONSES},
 )
 async def build_stance_network(
     request: NetworkRequest, pool: PoolDep, settings: SettingsDep, metrics: MetricsDep
