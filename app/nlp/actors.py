@@ -695,10 +695,18 @@ def _inherit_countries(builder: _Builder) -> None:
         for mention in draft.mentions:
             if mention.via != "pronoun" and draft.country:
                 by_sentence.setdefault(mention.sentence, set()).add(draft.country)
-    heads = {m.head_i for d in builder.drafts.values() for m in d.mentions if m.via != "pronoun"}
+    # Syntax never crosses a sentence: index heads and places by sentence, so that the checks
+    # below stay linear in the length of the document.
+    heads: dict[int, set[int]] = {}
+    for d in builder.drafts.values():
+        for m in d.mentions:
+            if m.via != "pronoun":
+                heads.setdefault(m.sentence, set()).add(m.head_i)
     places: dict[int, set[str]] = {}
+    place_tokens: dict[int, list[tuple[int, str]]] = {}
     for token_i, code in builder.places.items():
         places.setdefault(builder.sent_index[token_i], set()).add(code)
+        place_tokens.setdefault(builder.sent_index[token_i], []).append((token_i, code))
     located = {n: set(codes) for n, codes in places.items()}  # countries a sentence places things in
     for draft in coded:
         for mention in draft.mentions:
@@ -708,11 +716,16 @@ def _inherit_countries(builder: _Builder) -> None:
         if draft.country or draft.kind not in _INHERITING_KINDS:
             continue
         named = [m for m in draft.mentions if m.via != "pronoun"]
-        others = heads - {m.head_i for m in named}
-        if any(_places_head(doc[h], n) for m in named for n in _phrase_nouns(doc[m.head_i]) for h in others):
+        own_heads = {m.head_i for m in named}
+        if any(
+            _places_head(doc[h], n)
+            for m in named
+            for n in _phrase_nouns(doc[m.head_i])
+            for h in heads.get(m.sentence, set()) - own_heads
+        ):
             continue  # "(a mission of) observers from the OSCE": the actor in its own phrase is its affiliation
         collective = draft.kind == "group"
-        own = {code for m in named for i, code in builder.places.items() if _places_head(doc[i], m.head_i)}
+        own = {code for m in named for i, code in place_tokens.get(m.sentence, []) if _places_head(doc[i], m.head_i)}
         if collective and len(own) == 1:
             draft.country = own.pop()
             continue
