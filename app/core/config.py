@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     queue_limit: int = Field(256, ge=1, description="Documents waiting for a worker before 429.")
     batch_window_ms: float = Field(2.0, ge=0, description="How long a free worker waits to fill a micro-batch.")
     batch_max_docs: int = Field(32, ge=1, description="Most documents in one micro-batch.")
-    batch_max_chars: int = Field(200_000, ge=1, description="Most characters in one micro-batch.")
+    batch_max_chars: int = Field(12_000, ge=1, description="Most characters in one micro-batch.")
     body_timeout_s: float = Field(10.0, gt=0, description="Deadline for receiving the whole request body before 408.")
     timeout_s: float = Field(30.0, gt=0, description="Per-document analysis deadline before 504.")
     worker_start_timeout_s: float = Field(120.0, gt=0, description="Deadline for a worker to load the model.")
