@@ -6,11 +6,8 @@ import asyncio
 import os
 import random
 import re
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -20,6 +17,10 @@ from typing import Any
 import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
+# The scripts run as files (python bench/run.py); the one server launcher lives with the tests.
+sys.path.insert(0, str(ROOT))
+from tests.serverkit import running_server  # noqa: E402
+
 SHARED = ROOT.parent / "shared"
 SEED_PATH = SHARED / "examples" / "seed_article.txt"
 PLOVER_PATH = SHARED / "eval" / "plover_gsr_dev.jsonl"
@@ -90,13 +91,6 @@ def median(values: list[float]) -> float:
 # -- the service as a subprocess -------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @dataclass
 class Service:
     """A running ``stancewire serve``."""
@@ -112,53 +106,10 @@ class Service:
 
 @contextmanager
 def service(log_path: Path, startup_timeout: float = 300.0, **settings: Any) -> Iterator[Service]:
-    """Run ``stancewire serve`` with STANCEWIRE_* overrides until the block ends."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STANCEWIRE_")}
-    env.update({"STANCEWIRE_HOST": "127.0.0.1", "STANCEWIRE_PORT": str(port)})
-    env.update({f"STANCEWIRE_{key.upper()}": str(value) for key, value in settings.items()})
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve"],
-            env=env,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-        )
-    running = Service("127.0.0.1", port, process)
-    try:
-        deadline = time.monotonic() + startup_timeout
-        while not asyncio.run(_ready(running)):
-            if process.poll() is not None:
-                raise RuntimeError(f"stancewire serve exited with {process.returncode}; see {log_path}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"stancewire serve was not ready within {startup_timeout:g} s; see {log_path}")
-            time.sleep(0.2)
-        yield running
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-async def _ready(svc: Service) -> bool:
-    try:
-        conn = await Connection.open(svc.host, svc.port)
-    except OSError:
-        return False
-    try:
-        status, _ = await conn.request("GET", "/readyz")
-        return status == 200
-    except (OSError, ConnectionError, asyncio.IncompleteReadError):
-        return False
-    finally:
-        await conn.close()
+    """Run ``stancewire serve`` with STANCEWIRE_* overrides until the block ends (the tests' launcher)."""
+    overrides = {key: str(value) for key, value in settings.items()}
+    with running_server(startup_timeout, log_path=log_path, **overrides) as server:
+        yield Service("127.0.0.1", server.port, server.process)
 
 
 # -- a lean keep-alive HTTP/1.1 client (so the load generator costs little CPU) ----------------
