@@ -152,6 +152,7 @@ class WorkerPool:
         self._carry: _Job | None = None
         self._busy = 0
         self._inflight = 0
+        self._held = 0  # jobs taken from the queue by the dispatcher, not yet sent to a worker
         self._replacing = 0
         self._serial = 0
         self._closing = False
@@ -206,7 +207,7 @@ class WorkerPool:
 
     @property
     def queue_depth(self) -> int:
-        return self._queue.qsize() + (1 if self._carry else 0)
+        return self._queue.qsize() + (1 if self._carry else 0) + self._held
 
     @property
     def free_slots(self) -> int:
@@ -273,11 +274,14 @@ class WorkerPool:
             first = await self._next_job(None)
             if first is None or first.future.done():
                 continue
+            # Jobs the dispatcher holds are neither queued nor in flight: count them, so that
+            # close() never mistakes a held job for a drained pool.
+            self._held = 1
             worker = await self._live_worker()
             # Take a fair share of what is waiting, not all of it: one worker running a batch that
             # other workers could have run in parallel only adds latency. Idle workers get their
             # share at once; busy ones will free up soon. Under heavy load shares still grow large.
-            waiting = 1 + self.queue_depth
+            waiting = self.queue_depth  # the held first job included
             spare = self._idle.qsize()
             if spare:
                 limit, closes_at = math.ceil(waiting / (1 + spare)), loop.time()
@@ -297,7 +301,11 @@ class WorkerPool:
                     self._carry = job
                     break
                 batch.append(job)
+                self._held = len(batch)
                 chars += len(job.text)
+            self._held = 0
+            self._busy += 1
+            self._inflight += len(batch)
             self._track(asyncio.create_task(self._run(worker, batch)))
 
     async def _live_worker(self) -> _Worker:
@@ -309,8 +317,6 @@ class WorkerPool:
             self._schedule_replacement(worker)
 
     async def _run(self, worker: _Worker, batch: list[_Job]) -> None:
-        self._busy += 1
-        self._inflight += len(batch)
         self._hooks.on_batch(len(batch))
         self._report()
         sent = time.perf_counter()
