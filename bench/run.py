@@ -392,6 +392,9 @@ def print_report(report: dict[str, Any]) -> None:
         )
 
 
+LOAD_GENERATOR_NICENESS = 10
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a tiny corpus and few requests (seconds; for CI)")
@@ -425,6 +428,9 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         with service(RESULTS / f"server-{mode}-{stamp}.log", **settings) as svc:
+            # Real clients run on other machines: the load generator yields the CPUs to the service
+            # it measures (the server was started before this, so it keeps normal priority).
+            os.nice(LOAD_GENERATOR_NICENESS)
             asyncio.run(measure_service(svc, parts, concurrencies, latency_requests, report["service"]))
     except BaseException:
         partial = out.with_name(out.stem + "-partial.json")
