@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,8 +158,3 @@ def evaluate(nlp: Any, records: Sequence[dict[str, Any]]) -> Report:
     results = analyze_texts(nlp, [record["text"] for record in records])
     analyses = [r.analysis or {"actors": [], "stances": []} for r in results]
     return score(records, analyses)
-
-
-def event_counts(records: Sequence[dict[str, Any]]) -> Counter[str]:
-    """Count gold records per event category."""
-    return Counter(record["event"] for record in records)

@@ -6,13 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-ActorKind = Literal["state", "igo", "ngo", "organization", "person", "group", "armed_group", "other"]
+from app.nlp.taxonomy import Quad
+from app.nlp.types import ActorKind, Modality
+
 EventName = Literal[
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 ]  # fmt: skip
-Quad = Literal["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"]
-Modality = Literal["asserted", "negated", "hypothetical", "intended", "requested", "alleged"]
 # The largest integer every JSON reader keeps exactly (2^53 - 1). Offsets and counts are bounded by it,
 # so an analysis sent back in (POST /v1/network) cannot carry integers the JSON encoder refuses.
 MAX_JSON_INT = 2**53 - 1

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
 
 from app.api.examples import SEED_SENTENCE, analyze_request_example
 from app.nlp.taxonomy import EVENT_NAMES
+from app.schemas import EventName
 
 pytestmark = pytest.mark.anyio
 
@@ -106,6 +107,10 @@ async def test_batch_over_the_limit_is_refused(client: httpx.AsyncClient) -> Non
     documents = [{"text": "Hello."}] * 5  # the test app allows 4
     assert_problem(await client.post("/v1/analyze/batch", json={"documents": documents}), 413)
     assert_problem(await client.post("/v1/analyze/batch", json={"documents": []}), 422)
+
+
+def test_contract_event_names_are_the_taxonomy_categories() -> None:
+    assert get_args(EventName) == EVENT_NAMES
 
 
 async def test_taxonomy_lists_the_sixteen_plover_categories(client: httpx.AsyncClient) -> None:

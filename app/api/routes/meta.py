@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends
 
 from app.api.deps import require_api_key
 from app.nlp.taxonomy import categories
-from app.schemas import EventCategory, Modality, Taxonomy
+from app.nlp.types import Modality
+from app.schemas import EventCategory, Taxonomy
 
 router = APIRouter(prefix="/v1", tags=["reference"], dependencies=[Depends(require_api_key)])
 
