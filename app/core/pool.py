@@ -152,7 +152,7 @@ class WorkerPool:
         self._carry: _Job | None = None
         self._busy = 0
         self._inflight = 0
-        self._held = 0  # jobs taken from the queue by the dispatcher, not yet sent to a worker
+        self._held: list[_Job] = []  # the batch the dispatcher is assembling, not yet sent to a worker
         self._replacing = 0
         self._serial = 0
         self._closing = False
@@ -207,7 +207,7 @@ class WorkerPool:
 
     @property
     def queue_depth(self) -> int:
-        return self._queue.qsize() + (1 if self._carry else 0) + self._held
+        return self._queue.qsize() + (1 if self._carry else 0) + len(self._held)
 
     @property
     def free_slots(self) -> int:
@@ -274,9 +274,10 @@ class WorkerPool:
             first = await self._next_job(None)
             if first is None or first.future.done():
                 continue
-            # Jobs the dispatcher holds are neither queued nor in flight: count them, so that
-            # close() never mistakes a held job for a drained pool.
-            self._held = 1
+            # Jobs the dispatcher holds are neither queued nor in flight: keep them visible, so
+            # that close() never mistakes them for a drained pool and can fail them at the end.
+            batch, chars = [first], len(first.text)
+            self._held = batch
             worker = await self._live_worker()
             # Take a fair share of what is waiting, not all of it: one worker running a batch that
             # other workers could have run in parallel only adds latency. Idle workers get their
@@ -290,7 +291,6 @@ class WorkerPool:
             else:
                 limit, closes_at = self._settings.batch_max_docs, loop.time() + window
             limit = min(limit, self._settings.batch_max_docs)
-            batch, chars = [first], len(first.text)
             while len(batch) < limit:
                 job = await self._next_job(closes_at - loop.time())
                 if job is None:
@@ -301,9 +301,8 @@ class WorkerPool:
                     self._carry = job
                     break
                 batch.append(job)
-                self._held = len(batch)
                 chars += len(job.text)
-            self._held = 0
+            self._held = []
             self._busy += 1
             self._inflight += len(batch)
             self._track(asyncio.create_task(self._run(worker, batch)))
@@ -412,8 +411,8 @@ class WorkerPool:
         task.add_done_callback(self._tasks.discard)
 
     def _fail_waiting(self, error: PoolError) -> None:
-        pending = [self._carry] if self._carry else []
-        self._carry = None
+        pending = [*self._held, *([self._carry] if self._carry else [])]
+        self._held, self._carry = [], None
         while not self._queue.empty():
             pending.append(self._queue.get_nowait())
         for job in pending:
