@@ -80,6 +80,6 @@ def _analyze_batch(nlp: Language, texts: Sequence[str]) -> list[DocResult]:
             stage_started = time.perf_counter()
             component(doc)
             result.timings[stage] = time.perf_counter() - stage_started
-    for doc, result in zip(docs, results, strict=True):
-        result.analysis = serialize_doc(doc)
+    for doc, text, result in zip(docs, texts, results, strict=True):
+        result.analysis = serialize_doc(doc, text)
     return results

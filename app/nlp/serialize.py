@@ -10,12 +10,14 @@ from app.nlp.taxonomy import categories
 from app.nlp.types import Actor, Stance, TextSpan
 
 
-def serialize_doc(doc: Doc) -> dict[str, Any]:
-    """Return actors, stances and sentences of ``doc`` as JSON-ready data."""
+def serialize_doc(doc: Doc, text: str | None = None) -> dict[str, Any]:
+    """Return actors, stances and sentences of ``doc`` as JSON-ready data.
+
+    ``text`` is the string the doc was made from, if the caller has it.
+    """
     actors: list[Actor] = doc._.actors or []
     stances: list[Stance] = doc._.stances or []
-    # spaCy rebuilds doc.text from its tokens on every access: read it once per document.
-    text = doc.text
+    text = _doc_text(doc, text)
     return {
         "actors": [_actor(actor, text) for actor in actors],
         "stances": [_stance(index, stance, text) for index, stance in enumerate(stances, start=1)],
@@ -23,6 +25,14 @@ def serialize_doc(doc: Doc) -> dict[str, Any]:
             {"text": text[s.start_char : s.end_char], "start": s.start_char, "end": s.end_char} for s in doc.sents
         ],
     }
+
+
+def _doc_text(doc: Doc, text: str | None) -> str:
+    # spaCy rebuilds doc.text from every token on each access (a tenth of a second on a long
+    # article); its tokenizer never changes the text, so the input string serves when it fits.
+    if text is not None and len(text) == (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0):
+        return text
+    return doc.text
 
 
 def _span(span: TextSpan, text: str) -> dict[str, Any]:
