@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 
 from app import __version__
 from app.api.routes import analyze, meta, network, ops, web
@@ -42,7 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_level)
     metrics = Metrics(version=__version__, model=settings.model)
-    app = FastAPI(
+    # Serves /docs and /redoc from packaged assets, so they work where no CDN is reachable.
+    app = FastAPIOffline(
         title="Stancewire",
         version=__version__,
         description=DESCRIPTION,

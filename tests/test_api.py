@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, get_args
 
 import httpx
@@ -238,3 +239,15 @@ async def test_metrics_expose_the_documented_series(client: httpx.AsyncClient) -
     ):
         assert series in text, series
     assert "United States" not in text
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+async def test_api_explorers_load_their_assets_from_the_service(client: httpx.AsyncClient, page: str) -> None:
+    html = (await client.get(page)).text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets, html
+    for url in assets:
+        assert url.startswith("/"), f"{page} loads {url} from elsewhere"
+        response = await client.get(url)
+        assert response.status_code == 200, url
+        assert len(response.content) > 1000, url
