@@ -13,7 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+from spacy.attrs import IS_TITLE, LOWER, ORTH, POS
 from spacy.language import Language
+from spacy.parts_of_speech import NOUN, PRON, PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -61,6 +65,11 @@ class _Draft:
     sector: str | None = None
     title: str | None = None
     mentions: list[ActorMention] = field(default_factory=list)
+    order: int = 0  # when the builder created it: equally near antecedents are tried in this order
+
+
+# A mention an anaphor may refer back to: (its draft's order, when it was recorded, the mention, its draft).
+_Antecedent = tuple[int, int, ActorMention, _Draft]
 
 
 class _Builder:
@@ -72,17 +81,29 @@ class _Builder:
         self.drafts: dict[tuple[Any, ...], _Draft] = {}
         self.covered: set[int] = set()  # tokens already inside a mention
         self.places: dict[int, str] = {}  # head token of a place-only name -> the country it lies in
-        self.sent_index = {token.i: n for n, sent in enumerate(doc.sents) for token in sent}
+        self.sent_index = _sentence_index(doc)
+        self.spans: set[tuple[Any, int, int]] = set()  # (draft key, character span) of every mention
+        # Mentions other than pronouns by the sentence of their head: an anaphor looks back only
+        # _ANAPHOR_WINDOW sentences, so it scans those rather than every mention of the document.
+        self.by_sentence: dict[int, list[_Antecedent]] = {}
+        # Mentions whose head lies in a later sentence than their last word: an anaphor in between reaches them.
+        self.ends_early: list[_Antecedent] = []
+        self.ents: Sequence[Span] = doc.ents  # each read of doc.ents builds every span anew
         self.lexicon = _lexicon_spans(doc, gaz)
-        self.names = _find_names(doc, gaz)
+        self.names = _find_names(doc, gaz, self.ents)
+        # Token -> the names over it, in the order of self.names, so lookups by position need no scan.
+        self.names_at: dict[int, list[_Name]] = {}
+        for name in self.names:
+            for i in range(name.start, name.end):
+                self.names_at.setdefault(i, []).append(name)
         self.by_head: dict[int, list[_Name]] = {}
         # Tokens inside a listed name ("the African Union", "the West Bank") are never group nouns.
         self.listed = {i for n in self.names if n.entry.via != "demonym" for i in range(n.start, n.end)}
         self.people_nouns = {
             n.end - 1 for n in self.names if n.entry.via == "demonym" and doc[n.end - 1].tag_ in {"NNS", "NNPS"}
         }
-        self.person_ents = {t.i: ent for ent in doc.ents if ent.label_ == "PERSON" for t in ent}
-        self.org_ents = {t.i: ent for ent in doc.ents if _is_org_entity(ent, gaz) for t in ent}
+        self.person_ents = {i: ent for ent in self.ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
+        self.org_ents = {i: ent for ent in self.ents if _is_org_entity(ent, gaz) for i in range(ent.start, ent.end)}
 
     # -- drafts and mentions -------------------------------------------------------------------
 
@@ -90,7 +111,7 @@ class _Builder:
         """Return the draft for ``key``, creating it with these codes on first sight."""
         draft = self.drafts.get(key)
         if draft is None:
-            draft = _Draft(key=key, name=name, kind=kind, **codes)  # type: ignore[arg-type]
+            draft = _Draft(key=key, name=name, kind=kind, order=len(self.drafts), **codes)  # type: ignore[arg-type]
             self.drafts[key] = draft
         return draft
 
@@ -100,13 +121,28 @@ class _Builder:
         """Record one mention of ``draft`` over tokens [start, end)."""
         doc = self.doc
         char_start, char_end = chars or (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
-        for existing in draft.mentions:
-            if existing.start == char_start and existing.end == char_end:
-                return
-        draft.mentions.append(
-            ActorMention(str(draft.key), char_start, char_end, start, end, head_i, self.sent_index[head_i], via)
-        )
+        if (draft.key, char_start, char_end) in self.spans:
+            return
+        self.spans.add((draft.key, char_start, char_end))
+        mention = ActorMention(str(draft.key), char_start, char_end, start, end, head_i, self.sent_index[head_i], via)
+        draft.mentions.append(mention)
         self.covered.update(range(start, end))
+        if via != "pronoun":  # a pronoun is never the antecedent of another
+            entry = (draft.order, len(self.spans), mention, draft)  # len(self.spans): mentions so far
+            self.by_sentence.setdefault(mention.sentence, []).append(entry)
+            if self.sent_index[end - 1] < mention.sentence:
+                self.ends_early.append(entry)
+
+    def antecedent_mentions(self, sentence: int) -> list[tuple[ActorMention, _Draft]]:
+        """Return the mentions an anaphor in ``sentence`` may refer back to, by draft, then as recorded.
+
+        These are the mentions other than pronouns headed at most _ANAPHOR_WINDOW sentences back (or
+        later); their order is the one in which ties between equally near antecedents are broken.
+        """
+        entries = [e for n in range(sentence - _ANAPHOR_WINDOW, sentence + 1) for e in self.by_sentence.get(n, ())]
+        entries += [e for e in self.ends_early if e[2].sentence > sentence]
+        entries.sort(key=lambda e: (e[0], e[1]))
+        return [(mention, draft) for _, _, mention, draft in entries]
 
     # -- the passes ----------------------------------------------------------------------------
 
@@ -130,7 +166,7 @@ class _Builder:
         """Return the tokens that head a person, group or organisation phrase."""
         heads = set(self.by_head)
         named = {i for n in self.names if n.entry.type in {"country", "seat"} for i in range(n.start, n.end)}
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.root.i in named and (ent.root.i in self.org_ents or ent.label_ == "PERSON"):
                 for t in ent:  # the NER's "ORG" or "PERSON" is just a country, demonym or capital
                     self.org_ents.pop(t.i, None)
@@ -262,12 +298,7 @@ class _Builder:
         sector = self.gaz.titles.get(title.lower()) if title else None
         person_name: str | None = None
         known = next(
-            (
-                self.gaz.persons[n.entry.key]
-                for n in self.names
-                if n.entry.type == "person" and n.start <= head.i < n.end
-            ),
-            None,
+            (self.gaz.persons[n.entry.key] for n in self.names_at.get(head.i, ()) if n.entry.type == "person"), None
         )
         ent = self.person_ents.get(head.i)
         if known is not None:
@@ -313,7 +344,7 @@ class _Builder:
         if head.dep_ != "appos" or anchor.pos_ != "PROPN" or anchor.i > head.i:
             return None
         start = min((c.i for c in anchor.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), default=anchor.i)
-        if any(n.start <= anchor.i < n.end for n in self.names) or anchor.i in self.org_ents:
+        if anchor.i in self.names_at or anchor.i in self.org_ents:
             return None
         return self.doc[start : anchor.i + 1]
 
@@ -367,7 +398,8 @@ class _Builder:
         following = head.nbor() if head.i + 1 < len(self.doc) else None
         if end == head.i + 1 and following is not None and following.lower_ in self.gaz.post_preps:
             # The parser often hangs "to China" on the verb; a country right after the title is still the post.
-            post = next((n for n in self.names if n.start == head.i + 2 and n.entry.type == "country"), None)
+            after = self.names_at.get(head.i + 2, ())
+            post = next((n for n in after if n.start == head.i + 2 and n.entry.type == "country"), None)
             if post is not None:
                 end = post.end
         return end
@@ -391,8 +423,12 @@ class _Builder:
         if at_end is not None and at_end[1] in self.gaz.titles and at_end[0] >= start:
             return self.doc[at_end[0] : end].text
         best: tuple[int, str] | None = None
-        for end_i, (phrase_start, phrase) in self.lexicon.items():
-            if start <= phrase_start and end_i < end and phrase in self.gaz.titles:
+        for end_i in range(start, end):  # the lexicon's phrases do not overlap: this is their order
+            lexical = self.lexicon.get(end_i)
+            if lexical is None:
+                continue
+            phrase_start, phrase = lexical
+            if start <= phrase_start and phrase in self.gaz.titles:
                 length = end_i - phrase_start
                 if best is None or length > best[0]:
                     best = (length, self.doc[phrase_start : end_i + 1].text)
@@ -456,9 +492,16 @@ class _Builder:
     def build_org(self, head: Token, names: Sequence[_Name]) -> None:
         """An organisation the NER found that the gazetteer does not list."""
         ent = self.org_ents[head.i]
-        inner = [n for n in self.names if ent.start <= n.start and n.end <= ent.end]
-        if any(n.entry.type in {"org", "person"} and n.start < ent.end and ent.start < n.end for n in self.names):
+        overlapping = [self.names_at.get(i, []) for i in range(ent.start, ent.end)]
+        if any(n.entry.type in {"org", "person"} for names_at in overlapping for n in names_at):
             return  # a listed organisation inside: the gazetteer name wins
+        # By start token, then in list order: the order of self.names.
+        inner = [
+            n
+            for i, names_at in enumerate(overlapping, ent.start)
+            for n in names_at
+            if n.start == i and n.end <= ent.end
+        ]
         for name in inner:
             name.used = True
         previous = self.parenthesised_alias(ent)
@@ -595,7 +638,15 @@ def _lexicon_spans(doc: Doc, gaz: Gazetteer) -> dict[int, tuple[int, str]]:
     return {span.end - 1: (span.start, span.text.lower()) for span in filter_spans(spans)}
 
 
-def _find_names(doc: Doc, gaz: Gazetteer) -> list[_Name]:
+def _sentence_index(doc: Doc) -> list[int]:
+    """Map each token to the number of its sentence, from the sentences' bounds."""
+    index: list[int] = []
+    for n, sent in enumerate(doc.sents):
+        index.extend([n] * (sent.end - sent.start))
+    return index
+
+
+def _find_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span]) -> list[_Name]:
     """Find gazetteer names: phrase matches, then hyphenated parts, misspellings and NER fallbacks."""
     spans: list[Span] = []
     for matcher, cased in ((gaz.name_matcher, False), (gaz.acronym_matcher, True)):
@@ -605,12 +656,12 @@ def _find_names(doc: Doc, gaz: Gazetteer) -> list[_Name]:
                 spans.append(span)
     # filter_spans keeps the first of equally long spans: "Brussels" the seat of the EU before the capital.
     spans.sort(key=lambda s: _PRIORITY[gaz.entries[s.label_][0].via])
-    persons = [ent for ent in doc.ents if ent.label_ == "PERSON"]
+    persons = {i: ent for ent in ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
     kept = [s for s in filter_spans(spans) if not _inside_person(s, persons, gaz)]
     names = [_Name(s.start, s.end, gaz.entries[s.label_][0], s.start_char, s.end_char) for s in kept]
     covered = {i for name in names for i in range(name.start, name.end)}
     names += _subtoken_names(doc, gaz, covered)
-    names += _fallback_names(doc, gaz, covered)
+    names += _fallback_names(doc, gaz, ents, covered)
     return sorted(names, key=lambda n: (n.start, n.char_start))
 
 
@@ -620,20 +671,26 @@ def _case_ok(span: Span, gaz: Gazetteer) -> bool:
     return first[:1].isupper() or span.text in gaz.exact_names
 
 
-def _inside_person(span: Span, persons: Iterable[Span], gaz: Gazetteer) -> bool:
-    """True for a place name inside a longer person's name ("Jordan" in "Michael Jordan")."""
+def _inside_person(span: Span, persons: dict[int, Span], gaz: Gazetteer) -> bool:
+    """True for a place name inside a longer person's name ("Jordan" in "Michael Jordan").
+
+    ``persons`` maps each token to the PERSON entity over it; entities do not overlap, so only the
+    one over the name's first token can hold the name.
+    """
     entry = gaz.entries[span.label_][0]
     if entry.type != "country" or entry.via == "demonym":
         return False
-    return any(p.start <= span.start and span.end <= p.end and len(p) > len(span) for p in persons)
+    person = persons.get(span.start)
+    return person is not None and span.end <= person.end and len(person) > len(span)
 
 
 def _subtoken_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[_Name]:
     """Find names inside hyphenated tokens ("U.S.-China", "US-PRC")."""
     names = []
-    for token in doc:
-        if token.i in covered or "-" not in token.text:
+    for i in _hyphenated_tokens(doc):
+        if i in covered:
             continue
+        token = doc[i]
         offset = token.idx
         for part in token.text.split("-"):
             entry = gaz.names_lower.get(part.lower())
@@ -643,12 +700,22 @@ def _subtoken_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[_Name]:
     return names
 
 
-def _fallback_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[_Name]:
+def _hyphenated_tokens(doc: Doc) -> list[int]:
+    """Return the tokens with a hyphen in their text, looked up once per distinct word."""
+    orths = doc.to_array(ORTH)
+    hyphenated = [orth for orth in np.unique(orths).tolist() if "-" in doc.vocab.strings[orth]]
+    return np.flatnonzero(np.isin(orths, np.array(hyphenated, dtype=np.uint64))).tolist()
+
+
+def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set[int]) -> list[_Name]:
     """Recover country names the gazetteer missed: misspellings, and NER places country_converter knows."""
     names = []
-    for token in doc:
-        if token.i in covered or token.pos_ != "PROPN" or not token.is_title:
+    # Only a capitalised proper noun can be a misspelt name: read those off arrays, not token by token.
+    pos_title = doc.to_array([POS, IS_TITLE])
+    for i in np.flatnonzero((pos_title[:, 0] == PROPN) & (pos_title[:, 1] == 1)).tolist():
+        if i in covered:
             continue
+        token = doc[i]
         if token.ent_type_ not in {"", "GPE", "NORP", "LOC", "ORG", "PERSON"}:
             continue
         corrected = correct_spelling(gaz.deletion_index, token.text)
@@ -657,8 +724,8 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[_Name]:
         if corrected is not None:
             names.append(_Name(token.i, token.i + 1, gaz.names_lower[corrected], token.idx, token.idx + len(token)))
             covered.add(token.i)
-    for ent in doc.ents:
-        if ent.label_ not in {"GPE", "NORP"} or any(t.i in covered for t in ent):
+    for ent in ents:
+        if ent.label_ not in {"GPE", "NORP"} or any(i in covered for i in range(ent.start, ent.end)):
             continue
         code = country_from_regex(gaz, ent.text)
         if code is not None:
@@ -777,7 +844,8 @@ def _resolve_anaphora(builder: _Builder) -> None:
     """Fold pronouns and definite nominals ("its", "the two countries") into the nearest compatible actors."""
     doc, gaz = builder.doc, builder.gaz
     heads = {m.head_i for draft in builder.drafts.values() for m in draft.mentions}
-    for token in doc:
+    for i in _anaphor_tokens(doc, gaz):
+        token = doc[i]
         lower = token.lower_
         # A possessive inside a phrase ("its European Community partners") still refers on its own.
         if token.i in heads or (token.i in builder.covered and token.pos_ != "PRON"):
@@ -791,6 +859,20 @@ def _resolve_anaphora(builder: _Builder) -> None:
             drafts = _antecedents(builder, token, gaz.nominals[lower], plural=token.tag_ == "NNS", count=_count(token))
             for draft in drafts:
                 builder.mention(draft, token.left_edge.i, token.i + 1, token.i, "nominal")
+
+
+def _anaphor_tokens(doc: Doc, gaz: Gazetteer) -> list[int]:
+    """Return the tokens that are a listed pronoun or nominal noun, read off arrays rather than token by token."""
+    pos_lower = doc.to_array([POS, LOWER])
+    pos, lower = pos_lower[:, 0], pos_lower[:, 1]
+    pronouns = np.isin(lower, _hashes(doc, gaz.pronouns))
+    nominals = np.isin(lower, _hashes(doc, gaz.nominals))
+    return np.flatnonzero(((pos == PRON) & pronouns) | ((pos == NOUN) & nominals)).tolist()
+
+
+def _hashes(doc: Doc, words: Iterable[str]) -> npt.NDArray[np.uint64]:
+    """Return the string-store ids of ``words`` (without adding them), to compare with ``doc.to_array``."""
+    return np.array([doc.vocab.strings.as_int(w) for w in words], dtype=np.uint64)
 
 
 def _definite(token: Token) -> bool:
@@ -817,17 +899,11 @@ def _antecedents(
 ) -> list[_Draft]:
     """Return the nearest earlier actors of a compatible kind; several for a plural over a coordination."""
     sentence = builder.sent_index[token.i]
-    candidates: list[tuple[int, ActorMention, _Draft]] = []
-    for draft in builder.drafts.values():
-        if draft.kind not in kinds:
-            continue
-        for mention in draft.mentions:
-            if (
-                mention.token_end <= token.i
-                and sentence - mention.sentence <= _ANAPHOR_WINDOW
-                and mention.via != "pronoun"
-            ):
-                candidates.append((mention.token_start, mention, draft))
+    candidates = [
+        (mention.token_start, mention, draft)
+        for mention, draft in builder.antecedent_mentions(sentence)
+        if draft.kind in kinds and mention.token_end <= token.i
+    ]
     if not candidates:
         return []
     candidates.sort(key=lambda c: (-c[0], kinds.index(c[2].kind)))
