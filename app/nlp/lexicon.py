@@ -86,6 +86,7 @@ class Lexicon:
     entries: dict[tuple[str, str], tuple[Entry, ...]]
     frames: dict[str, Frame]
     cues: Cues
+    lemmas: dict[str, frozenset[str]]  # part of speech -> the lemmas with entries, to rule words out cheaply
 
     def lookup(self, pos: str, lemma: str) -> tuple[Entry, ...]:
         """Return the entries for a lemma used as ``pos`` ("verb" or "noun")."""
@@ -181,4 +182,6 @@ def load_lexicon() -> Lexicon:
     validate_lexicon(raw)
     frames = _frames(raw["frames"])
     cues = _cues(yaml.safe_load(_read(MODALITY_FILE)))
-    return Lexicon(entries=_entries(raw["entries"], frames), frames=frames, cues=cues)
+    entries = _entries(raw["entries"], frames)
+    lemmas = {pos: frozenset(lemma for key, lemma in entries if key == pos) for pos in ("verb", "noun")}
+    return Lexicon(entries=entries, frames=frames, cues=cues, lemmas=lemmas)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from spacy.tokens import Span, Token
 
@@ -37,6 +37,11 @@ def own_modality(verb: Token, cues: Cues) -> Modality | None:
     """Return the modality a clause marks on itself: negation, modal auxiliaries, "if"."""
     if is_negated(verb):
         return "negated"
+    return _marked_modality(verb, cues)
+
+
+def _marked_modality(verb: Token, cues: Cues) -> Modality | None:
+    """Return the modality a clause marks with modal auxiliaries or "if" (``own_modality`` without negation)."""
     for aux in children(verb, "aux", "auxpass"):
         modality = cues.modals.get(aux.lower_)
         if aux.lower_ in cues.reported_intended and in_reported_speech(verb, cues):
@@ -50,10 +55,12 @@ def own_modality(verb: Token, cues: Cues) -> Modality | None:
 
 def is_ultimatum(verb: Token, cues: Cues) -> bool:
     """Tell whether an intended act is made conditional on the other side ("will X unless Y")."""
-    for clause in children(verb, "advcl"):
-        if any(mark.lower_ in cues.ultimatum_marks for mark in children(clause, "mark")):
+    for child in verb.children:
+        if child.dep_ == "advcl" and any(mark.lower_ in cues.ultimatum_marks for mark in children(child, "mark")):
             return True
-    return any(prep.lower_ in cues.ultimatum_marks for prep in children(verb, "prep"))
+        if child.dep_ == "prep" and child.lower_ in cues.ultimatum_marks:
+            return True
+    return False
 
 
 def embedded_modality(token: Token, cues: Cues, embeds: EmbedLookup) -> tuple[Modality, Token] | None:
@@ -67,7 +74,8 @@ def embedded_modality(token: Token, cues: Cues, embeds: EmbedLookup) -> tuple[Mo
         current = governor
         if governor.pos_ == "ADP":
             continue
-        if is_negated(governor) and link != "conj":
+        negated = is_negated(governor)
+        if negated and link != "conj":
             return "negated", governor  # "has not signaled withdrawing": nothing below it happened
         imposed = embeds(governor)
         if imposed is not None:
@@ -78,20 +86,18 @@ def embedded_modality(token: Token, cues: Cues, embeds: EmbedLookup) -> tuple[Mo
             return cues.embedders[governor.lemma_], governor
         if governor.lemma_ in cues.attribution_verbs:
             return None
-        if link == "conj":
-            # A coordinated clause shares its head's auxiliaries but not its negation.
-            modality = own_modality(governor, cues)
-            if modality not in (None, "negated"):
-                return modality, governor
-            continue
-        modality = own_modality(governor, cues)
+        # A coordinated clause shares its head's auxiliaries but not its negation.
+        modality = None if negated else _marked_modality(governor, cues)
         if modality is not None:
             return modality, governor
     return None
 
 
-def attribution(token: Token, sentence: Span, cues: Cues) -> Token | None:
-    """Return the speaker a trigger is reported by: "X said", "X told reporters", "according to X"."""
+def attribution(token: Token, cues: Cues, according: Token | None) -> Token | None:
+    """Return the speaker a trigger is reported by: "X said", "X told reporters", else ``according``.
+
+    ``according`` is the sentence's "according to X" (see ``according_to``), the same for all its triggers.
+    """
     current = token
     for _ in range(MAX_CLIMB):
         if current.head.i == current.i:
@@ -106,12 +112,15 @@ def attribution(token: Token, sentence: Span, cues: Cues) -> Token | None:
         speaker = finite_subject(root)
         if speaker is not None and not speaker.left_edge.i <= token.i <= speaker.right_edge.i:
             return speaker
-    return according_to(sentence, cues)
+    return according
 
 
-def according_to(sentence: Span, cues: Cues) -> Token | None:
-    """Return the object of "according to" in the sentence, if any."""
-    for token in sentence:
+def according_to(sentence: Span, cues: Cues, starts: Iterable[Token] | None = None) -> Token | None:
+    """Return the object of "according to" in the sentence, if any.
+
+    ``starts`` narrows the search to the sentence's tokens that may open the phrase, when the caller has them.
+    """
+    for token in sentence if starts is None else starts:
         for words in cues.attribution_preps:
             if token.lower_ != words[0] or token.i + len(words) > sentence.end:
                 continue

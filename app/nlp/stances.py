@@ -6,17 +6,21 @@ this module only interprets them over the dependency parse and the actor mention
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+from numpy.typing import NDArray
+from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from app.nlp import syntax
 from app.nlp.extensions import register_extensions
 from app.nlp.lexicon import Cues, Entry, Lexicon, load_lexicon
-from app.nlp.modality import EmbedLookup, attribution, embedded_modality, is_ultimatum, own_modality
+from app.nlp.modality import according_to, attribution, embedded_modality, is_ultimatum, own_modality
 from app.nlp.types import Actor, ActorMention, Modality, Stance, TextSpan
 
 # Categories whose intended performance is itself a commitment to cooperate (CAMEO 03) ...
@@ -45,6 +49,10 @@ MODALITY_PENALTY: dict[str, float] = {
 }
 _VERB_POS = frozenset({"VERB"})
 _NOUN_POS = frozenset({"NOUN"})
+_PHRASE_BREAK_DEPS = ("appos", "parataxis")
+# The words ``text in ",;:"`` accepts (see phrase_span): each piece of that string. Punctuation has no case,
+# so they are their own lowercase form.
+_PHRASE_BREAK_MARKS = frozenset(",;:"[start:end] for start in range(3) for end in range(start + 1, 4))
 _PERSONAL_PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "his", "him", "she", "her", "we", "our"})
 
 
@@ -54,6 +62,8 @@ class ActorIndex:
 
     by_head: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_token: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_position: dict[int, list[str]] = field(default_factory=dict)  # what ``at`` answers, looked up once
+    heads: list[int] = field(default_factory=list)  # the positions of by_head, ascending
     coded: set[str] = field(default_factory=set)  # actors with a country, or international organisations
     country: dict[str, str] = field(default_factory=dict)  # actor id -> its ISO country, for states and nationals
 
@@ -68,16 +78,74 @@ class ActorIndex:
             _add_unique(index.by_head[mention.head_i], mention.actor_id)
             for i in range(mention.token_start, mention.token_end):
                 _add_unique(index.by_token[i], mention.actor_id)
+        index.by_position = {**index.by_token, **index.by_head}  # a mention's head wins over the tokens it covers
+        index.heads = sorted(index.by_head)
         return index
 
     def at(self, token: Token) -> list[str]:
         """Return the actors a single token stands for."""
-        return self.by_head.get(token.i) or self.by_token.get(token.i) or []
+        return self.by_position.get(token.i, [])
 
 
 def _add_unique(items: list[str], item: str) -> None:
     if item not in items:
         items.append(item)
+
+
+@dataclass(slots=True)
+class Candidates:
+    """The tokens each sentence scan can be limited to (doc positions, ascending), found on the doc's arrays.
+
+    Most words are ruled out by their part of speech and lemma alone. Checking those on arrays, once
+    per doc, spares creating a Token and looking up its strings for every word of a long article.
+    """
+
+    triggers: list[int]  # a lemma the lexicon lists for the word's part of speech (see _pos_key)
+    off_topic: list[int]  # an off-topic lemma with an off-topic part of speech (see is_off_topic)
+    speech_verbs: list[int]  # a verb with an attribution verb's lemma (see deontic_requests)
+    attribution_starts: list[int]  # the first word of an attribution phrase (see according_to)
+    phrase_breaks: list[int]  # an apposition, parataxis or ",;:", which a content phrase stops before (phrase_span)
+
+    @classmethod
+    def find(cls, doc: Doc, lexicon: Lexicon) -> Candidates:
+        """Find the candidate tokens of ``doc``."""
+        cues = lexicon.cues
+        strings = doc.vocab.strings
+        columns = doc.to_array([POS, LEMMA, LOWER, DEP]).astype(np.uint64, copy=False)  # no copy: typed for mypy
+        pos, lemma, lower, dep = (columns[:, n] for n in range(4))
+
+        def keys_in(column: NDArray[np.uint64], words: Iterable[str]) -> NDArray[np.bool_]:
+            # The string store gives each word the key the arrays hold: a symbol's id, else its hash.
+            # A few comparisons beat np.isin, whose set-up dominates on the many short documents.
+            found = np.zeros(len(column), dtype=bool)
+            for word in words:
+                found |= column == strings[word]
+            return found
+
+        # Lemmas are matched lowercased: decode each distinct one once and spread the verdicts over the doc.
+        lemma_keys, lemma_of_token = np.unique(lemma, return_inverse=True)
+        lemma_texts = [strings[key] for key in lemma_keys.tolist()]
+        lemmas_lower = [text.lower() for text in lemma_texts]
+
+        def lemma_in(words: Container[str], *, lowercase: bool = True) -> NDArray[np.bool_]:
+            texts = lemmas_lower if lowercase else lemma_texts
+            return np.array([text in words for text in texts], dtype=bool)[lemma_of_token]
+
+        triggers = (keys_in(pos, {*_VERB_POS, "ADJ"}) & lemma_in(lexicon.lemmas["verb"])) | (
+            keys_in(pos, _NOUN_POS) & lemma_in(lexicon.lemmas["noun"])
+        )
+        return cls(
+            triggers=_positions(triggers),
+            off_topic=_positions(keys_in(pos, cues.off_topic_pos) & lemma_in(cues.off_topic)),
+            speech_verbs=_positions(keys_in(pos, ["VERB"]) & lemma_in(cues.attribution_verbs, lowercase=False)),
+            attribution_starts=_positions(keys_in(lower, {words[0] for words in cues.attribution_preps})),
+            phrase_breaks=_positions(keys_in(dep, _PHRASE_BREAK_DEPS) | keys_in(lower, _PHRASE_BREAK_MARKS)),
+        )
+
+
+def _positions(mask: NDArray[np.bool_]) -> list[int]:
+    positions: list[int] = mask.nonzero()[0].tolist()
+    return positions
 
 
 @dataclass(slots=True)
@@ -88,6 +156,19 @@ class Match:
     entry: Entry
     anchor: Token  # where the arguments hang: the trigger, or the carrier noun it modifies
     extra: list[Token] = field(default_factory=list)
+    # The objects of the anchor's prepositions by word, found once for the frame's many "prep:" roles.
+    preps: dict[str, list[Token]] | None = None
+
+
+@dataclass(slots=True)
+class Memo:
+    """Answers worked out once per doc and shared by its sentences.
+
+    A trigger is looked up again as the governor of a noun trigger or of an embedded clause.
+    """
+
+    matches: dict[int, Match | None] = field(default_factory=dict)  # match_trigger, by token position
+    embeddings: dict[int, Modality | None] = field(default_factory=dict)  # embeds, by token position
 
 
 @dataclass(slots=True)
@@ -99,11 +180,37 @@ class Context:
     sentence_index: int
     actors: ActorIndex
     lexicon: Lexicon
+    candidates: Candidates
+    memo: Memo
+    according: Token | None = field(init=False)  # the sentence's "according to X", the fallback speaker
+
+    def __post_init__(self) -> None:
+        self.according = according_to(self.sentence, self.cues, self.tokens(self.candidates.attribution_starts))
 
     @property
     def cues(self) -> Cues:
         """Return the modality and attribution cues."""
         return self.lexicon.cues
+
+    def tokens(self, positions: list[int]) -> list[Token]:
+        """Return the tokens at ``positions`` (ascending doc positions, see Candidates) inside the sentence."""
+        start = bisect_left(positions, self.sentence.start)
+        end = bisect_left(positions, self.sentence.end, start)
+        return [self.doc[i] for i in positions[start:end]]
+
+    def match(self, token: Token) -> Match | None:
+        """Return ``match_trigger(token)``, computed once per token."""
+        matches = self.memo.matches
+        if token.i not in matches:
+            matches[token.i] = match_trigger(token, self.lexicon)
+        return matches[token.i]
+
+    def embeds(self, token: Token) -> Modality | None:
+        """Return ``embeds(token)``, computed once per token."""
+        embeddings = self.memo.embeddings
+        if token.i not in embeddings:
+            embeddings[token.i] = embeds(token, self.lexicon)
+        return embeddings[token.i]
 
 
 # ---------------------------------------------------------------- trigger matching
@@ -134,8 +241,16 @@ def _object_words(token: Token, key: str) -> list[Token]:
     return words
 
 
-def _satisfies(token: Token, entry: Entry, key: str) -> list[Token] | None:
-    """Return the tokens that satisfy an entry's constraints, or None when they fail."""
+def _object_words_for(token: Token, key: str, entries: Iterable[Entry]) -> list[Token]:
+    """Return ``_object_words`` when any of the entries has an ``object`` constraint: read once for all of them."""
+    return _object_words(token, key) if any(entry.objects for entry in entries) else []
+
+
+def _satisfies(token: Token, entry: Entry, object_words: list[Token]) -> list[Token] | None:
+    """Return the tokens that satisfy an entry's constraints, or None when they fail.
+
+    ``object_words``: see ``_object_words_for``.
+    """
     extra: list[Token] = []
     if entry.with_words:
         found = [c for c in token.children if c.lower_ in entry.with_words and c.dep_ in ("prt", "prep", "advmod")]
@@ -143,11 +258,11 @@ def _satisfies(token: Token, entry: Entry, key: str) -> list[Token] | None:
             return None
         extra.append(found[0])
     if entry.objects:
-        found = [w for w in _object_words(token, key) if w.lemma_.lower() in entry.objects or w.lower_ in entry.objects]
-        if not found:
+        word = next((w for w in object_words if w.lemma_.lower() in entry.objects or w.lower_ in entry.objects), None)
+        if word is None:
             return None
-        extra.append(found[0])
-    if any(not _slot_filled(token, slot) for slot in entry.requires):
+        extra.append(word)
+    if entry.requires and any(not _slot_filled(token, slot) for slot in entry.requires):
         return None
     return extra
 
@@ -177,10 +292,12 @@ def match_trigger(token: Token, lexicon: Lexicon) -> Match | None:
     if key is None:
         return None
     fallback: tuple[Entry, list[Token]] | None = None
-    for entry in lexicon.lookup(key, token.lemma_.lower()):
+    entries = lexicon.lookup(key, token.lemma_.lower())
+    object_words = _object_words_for(token, key, entries)
+    for entry in entries:
         if fallback is not None and entry.specificity < fallback[0].specificity:
             break
-        extra = _satisfies(token, entry, key)
+        extra = _satisfies(token, entry, object_words)
         if extra is None:
             continue
         if key == "verb" and entry.objects and not _direct(extra[-1], token):
@@ -205,12 +322,13 @@ def _match(token: Token, entry: Entry, extra: list[Token], lexicon: Lexicon) -> 
 
 
 def _objects(verb: Token) -> list[Token]:
-    if syntax.is_passive(verb):
-        found = syntax.children(verb, "nsubjpass")
+    dependents = list(verb.children)
+    if syntax.is_passive(verb, dependents):
+        found = [c for c in dependents if c.dep_ == "nsubjpass"]
         if not found and verb.dep_ == "acl":
             found = [verb.head]
         return found
-    found = syntax.children(verb, "dobj")
+    found = [c for c in dependents if c.dep_ == "dobj"]
     if not found:
         # "sealed off the West Bank": a particle parsed as a preposition takes the verb's object.
         found = [o for prt in syntax.children(verb, "prt") for o in syntax.children(prt, "pobj")]
@@ -224,17 +342,26 @@ def _datives(token: Token) -> list[Token]:
     return found
 
 
-def _preps(token: Token, word: str, match: Match) -> list[Token]:
-    words = {word}
-    found = syntax.prep_objects(token, words)
+def _preps(match: Match, word: str) -> list[Token]:
+    if match.preps is None:
+        match.preps = _prep_index(match)
+    return list(match.preps.get(word, ()))
+
+
+def _prep_index(match: Match) -> dict[str, list[Token]]:
+    token = match.anchor
+    found = syntax.prep_objects_by_word(token)
     if match.entry.pos == "verb":
         # "imposed sanctions on X": the preposition may hang from the object instead.
         for obj in _objects(token):
-            found.extend(syntax.prep_objects(obj, words))
+            for word, objects in syntax.prep_objects_by_word(obj).items():
+                found.setdefault(word, []).extend(objects)
     else:
         governor = syntax.light_governor(token)
-        if governor is not None and not found:
-            found = syntax.prep_objects(governor, words)
+        if governor is not None:
+            for word, objects in syntax.prep_objects_by_word(governor).items():
+                if not found.get(word):
+                    found[word] = objects
     return found
 
 
@@ -258,13 +385,15 @@ def _complement_targets(token: Token) -> list[Token]:
     for clause in _complements(token):
         found.extend(_objects(clause))
         found.extend(_datives(clause))
+        preps = syntax.prep_objects_by_word(clause)
         for word in COMPLEMENT_TARGET_PREPS:
-            found.extend(syntax.prep_objects(clause, {word}))
+            found.extend(preps.get(word, ()))
         found.extend(_complement_targets(clause))
         for conjunct in syntax.children(clause, "conj"):
             found.extend(_objects(conjunct))
+            preps = syntax.prep_objects_by_word(conjunct)
             for word in COMPLEMENT_TARGET_PREPS:
-                found.extend(syntax.prep_objects(conjunct, {word}))
+                found.extend(preps.get(word, ()))
     return found
 
 
@@ -284,7 +413,7 @@ def role_tokens(match: Match, role: str) -> list[Token]:
     """Return the tokens filling ``role`` for a matched trigger."""
     token = match.anchor
     if role.startswith("prep:"):
-        return _preps(token, role[5:], match)
+        return _preps(match, role[5:])
     if role == "subj":
         found = syntax.agent(token)
         return [found] if found is not None else []
@@ -313,7 +442,7 @@ def role_tokens(match: Match, role: str) -> list[Token]:
     if role == "condition_subj":
         return _condition_subjects(token, load_lexicon().cues)
     if role == "between":
-        return _preps(token, "between", match)
+        return _preps(match, "between")
     if role in ("xcomp", "ccomp", "acl"):
         return syntax.children(token, role)
     return []
@@ -335,20 +464,19 @@ def phrase_actors(token: Token, ctx: Context, exclude: set[str]) -> list[str]:
 
 def _shallowest_actors(token: Token, ctx: Context, exclude: set[str]) -> list[str]:
     found: list[str] = []
-    level = 0
-    level_found: list[str] = []
-    for depth, node in syntax.phrase_tokens(token):
-        if depth != level:
-            found.extend(level_found)
-            if any(i in ctx.actors.coded for i in found):
-                return found
-            level, level_found = depth, []
-        ids = ctx.actors.at(node) or _pronoun_actors(node, ctx, exclude)
-        if ids:
+    for depth, level in enumerate(syntax.phrase_levels(token)):
+        level_found: list[str] = []
+        for node in level:
+            ids = ctx.actors.at(node) or _pronoun_actors(node, ctx, exclude)
+            if not ids:
+                continue
             # "the leaders of Argentina and Chile": a coordinated name inside the phrase counts too.
             ids = [*ids, *(i for c in _inner_conjuncts(node, depth, ids, ctx) for i in ctx.actors.at(c))]
-        level_found.extend(i for i in ids if i not in exclude and i not in level_found and i not in found)
-    return found + level_found
+            level_found.extend(i for i in ids if i not in exclude and i not in level_found and i not in found)
+        found.extend(level_found)
+        if any(i in ctx.actors.coded for i in found):
+            break
+    return found
 
 
 def _inner_conjuncts(node: Token, depth: int, ids: list[str], ctx: Context) -> list[Token]:
@@ -390,7 +518,7 @@ def counterparts(ctx: Context, holders: Iterable[str], exclude: set[str]) -> lis
     if len(countries) != 1:
         return []
     found: list[str] = []
-    for token in ctx.sentence:
+    for token in ctx.tokens(ctx.actors.heads):
         if token.pos_ == "PRON":
             continue
         for actor_id in ctx.actors.by_head.get(token.i, []):
@@ -427,21 +555,26 @@ def resolve(match: Match, roles: Iterable[str], ctx: Context, exclude: set[str])
     return []
 
 
-def content_span(match: Match) -> TextSpan | None:
+def content_span(match: Match, ctx: Context) -> TextSpan | None:
     """Return the span of what is asked, agreed, rejected ... (the frame's first content role found)."""
     for role in match.entry.frame.content:
         tokens = role_tokens(match, role)
         if tokens:
-            return phrase_span(tokens[0])
+            return phrase_span(tokens[0], ctx.candidates.phrase_breaks)
     return None
 
 
-def phrase_span(token: Token) -> TextSpan:
-    """Return a phrase's span, with its preposition, without trailing appositions and punctuation."""
+def phrase_span(token: Token, breaks: list[int]) -> TextSpan:
+    """Return a phrase's span, with its preposition, without trailing appositions and punctuation.
+
+    ``breaks``: the doc's appositions, parataxis and ",;:" (see Candidates), which the phrase stops before.
+    """
     start = token.head if token.dep_ in ("pobj", "pcomp") else token.left_edge
     start = min(start, token.left_edge, key=lambda t: t.i)
-    cut = [t.i for t in token.subtree if t.i > token.i and (t.dep_ in ("appos", "parataxis") or t.text in ",;:")]
-    last = token.doc[min(cut) - 1] if cut else token.right_edge
+    # The phrase's words after its head lie up to its right edge; the first break among them ends it.
+    after = breaks[bisect_right(breaks, token.i) : bisect_right(breaks, token.right_edge.i)]
+    cut = next((i for i in after if token.is_ancestor(token.doc[i])), None)
+    last = token.doc[cut - 1] if cut is not None else token.right_edge
     while last.i > token.i and last.is_punct:
         last = token.doc[last.i - 1]
     return TextSpan(start=start.idx, end=last.idx + len(last.text))
@@ -458,19 +591,17 @@ def trigger_span(match: Match) -> TextSpan:
 # ---------------------------------------------------------------- modality, attribution, confidence
 
 
-def embeds_of(lexicon: Lexicon) -> EmbedLookup:
-    """Return a function telling which modality a trigger word imposes on its complement."""
-
-    def lookup(token: Token) -> Modality | None:
-        key = _pos_key(token)
-        if key is None:
-            return None
-        for entry in lexicon.lookup(key, token.lemma_.lower()):
-            if entry.embeds is not None and _satisfies(token, entry, key) is not None:
-                return entry.embeds
+def embeds(token: Token, lexicon: Lexicon) -> Modality | None:
+    """Return the modality a trigger word imposes on its complement ("urge" -> requested), if any."""
+    key = _pos_key(token)
+    if key is None:
         return None
-
-    return lookup
+    entries = [entry for entry in lexicon.lookup(key, token.lemma_.lower()) if entry.embeds is not None]
+    object_words = _object_words_for(token, key, entries)
+    for entry in entries:
+        if _satisfies(token, entry, object_words) is not None:
+            return entry.embeds
+    return None
 
 
 def modality_of(match: Match, ctx: Context) -> tuple[Modality, str | None]:
@@ -481,8 +612,7 @@ def modality_of(match: Match, ctx: Context) -> tuple[Modality, str | None]:
     if match.entry.pos == "noun":
         if any(cues.embedders.get(c.lower_) == "alleged" for c in match.token.children):
             return "alleged", None
-        lookup = embeds_of(ctx.lexicon)
-        if clause is None or lookup(clause) is not None or match_trigger(clause, ctx.lexicon) is not None:
+        if clause is None or ctx.embeds(clause) is not None or ctx.match(clause) is not None:
             # A noun names an act as a presupposed fact unless a light verb gives it a mood.
             return "asserted", None
     assert clause is not None
@@ -490,7 +620,7 @@ def modality_of(match: Match, ctx: Context) -> tuple[Modality, str | None]:
     ultimatum = "ultimatum" if is_ultimatum(clause, cues) else None
     if own is not None:
         return own, ultimatum
-    inherited = embedded_modality(clause, cues, embeds_of(ctx.lexicon))
+    inherited = embedded_modality(clause, cues, ctx.embeds)
     if inherited is None:
         return "asserted", ultimatum
     modality, governor = inherited
@@ -530,7 +660,7 @@ def confidence(match: Match, ctx: Context, modality: str, has_target: bool) -> f
 
 def speaker_id(match: Match, ctx: Context, holders: list[str]) -> str | None:
     """Return the actor who reports the stance ("officials said", "according to"), if not the holder itself."""
-    speaker = attribution(match.anchor, ctx.sentence, ctx.cues)
+    speaker = attribution(match.anchor, ctx.cues, ctx.according)
     if speaker is None:
         return None
     ids = [i for i in phrase_actors(speaker, ctx, set()) if i not in holders]
@@ -563,7 +693,7 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
         mode=match.entry.mode,
         cameo=match.entry.cameo,
         modality=modality,
-        content=content_span(match),
+        content=content_span(match, ctx),
         attributed_to=speaker,
         confidence=confidence(match, ctx, modality, bool(targets)),
     )
@@ -615,16 +745,14 @@ def deontic_requests(ctx: Context) -> list[Stance]:
     """Find "A said B must C": a speech verb whose complement obliges someone is A REQUEST B."""
     found: list[Stance] = []
     cues = ctx.cues
-    for verb in ctx.sentence:
-        if verb.lemma_ not in cues.attribution_verbs or verb.pos_ != "VERB":
-            continue
-        speaker = syntax.finite_subject(verb)
+    for verb in ctx.tokens(ctx.candidates.speech_verbs):
+        # Few complements carry a deontic modal: look for one before looking for the speaker.
+        markers = [(clause, _deontic_marker(clause, cues)) for clause in syntax.children(verb, "ccomp")]
+        obliging = [(clause, modal) for clause, modal in markers if modal is not None]
+        speaker = syntax.finite_subject(verb) if obliging else None
         if speaker is None:
             continue
-        for clause in syntax.children(verb, "ccomp"):
-            modal = _deontic_marker(clause, cues)
-            if modal is None:
-                continue
+        for clause, modal in obliging:
             stance = _request_from(verb, speaker, clause, modal, ctx)
             if stance is not None:
                 found.append(stance)
@@ -655,13 +783,15 @@ def _request_from(verb: Token, speaker: Token, clause: Token, modal: Token, ctx:
         trigger=TextSpan(start=modal.idx, end=modal.idx + len(modal.text)),
         sentence=ctx.sentence_index,
         evidence=TextSpan(start=ctx.sentence.start_char, end=ctx.sentence.end_char),
-        content=phrase_span(clause),
+        content=phrase_span(clause, ctx.candidates.phrase_breaks),
         confidence=BASE_CONFIDENCE - DEPTH_PENALTY * clause_depth(verb, ctx.cues) + TARGET_BONUS / 2,
     )
 
 
-def is_off_topic(sentence: Span, cues: Cues, actor_tokens: Container[int] = ()) -> bool:
+def is_off_topic(sentence: Iterable[Token], cues: Cues, actor_tokens: Container[int] = ()) -> bool:
     """Tell whether a sentence is about sport, weather or prices.
+
+    ``sentence``: its tokens, or just those with an off-topic lemma (see Candidates).
 
     A cue word that only qualifies another noun ("an agreement on acid rain", "talks on oil prices")
     names the topic of a political act, not a sport, weather or market sentence; nor does a word
@@ -689,7 +819,7 @@ def _suppressed(match: Match, ctx: Context) -> bool:
     if match.entry.pos != "noun":
         return False
     governor = syntax.light_governor(match.anchor)
-    outer = match_trigger(governor, ctx.lexicon) if governor is not None else None
+    outer = ctx.match(governor) if governor is not None else None
     if outer is None or not _argument_of(match.anchor, outer):
         return False
     own = ("poss", "by", "mod", "between")
@@ -709,11 +839,11 @@ def _argument_of(noun: Token, outer: Match) -> bool:
 
 def sentence_stances(ctx: Context) -> list[Stance]:
     """Return the stances of one sentence, best first, one per (event, holder, target)."""
-    if is_off_topic(ctx.sentence, ctx.cues, ctx.actors.by_token):
+    if is_off_topic(ctx.tokens(ctx.candidates.off_topic), ctx.cues, ctx.actors.by_token):
         return []
     found: list[Stance] = []
-    for token in ctx.sentence:
-        match = match_trigger(token, ctx.lexicon)
+    for token in ctx.tokens(ctx.candidates.triggers):
+        match = ctx.match(token)
         if match is None or _suppressed(match, ctx):
             continue
         built = build_stance(match, ctx)
@@ -742,9 +872,19 @@ def extract_stances(doc: Doc) -> list[Stance]:
     """Return every stance in ``doc``, sentence by sentence."""
     lexicon = load_lexicon()
     actors = ActorIndex.build(doc._.actors or [], doc._.actor_mentions or [])
+    candidates = Candidates.find(doc, lexicon)
+    memo = Memo()
     stances: list[Stance] = []
     for index, sentence in enumerate(doc.sents):
-        ctx = Context(doc=doc, sentence=sentence, sentence_index=index, actors=actors, lexicon=lexicon)
+        ctx = Context(
+            doc=doc,
+            sentence=sentence,
+            sentence_index=index,
+            actors=actors,
+            lexicon=lexicon,
+            candidates=candidates,
+            memo=memo,
+        )
         stances.extend(sentence_stances(ctx))
     return stances
 

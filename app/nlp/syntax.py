@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Token
 
@@ -16,11 +16,17 @@ RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 MAX_CLIMB = 12
 OBJECT_CONTROL_PREPS = frozenset({"of", "for", "from"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "PRON"})  # bounds every upward walk; parses are trees but be defensive
+# Links from a word to a preposition whose object is one of its arguments.
+PREP_DEPS = frozenset({"prep", "agent", "dative"})
 
 
-def is_passive(verb: Token) -> bool:
-    """Tell whether a verb is in the passive voice (including reduced passive participles)."""
-    if any(child.dep_ in ("nsubjpass", "auxpass", "agent") for child in verb.children):
+def is_passive(verb: Token, dependents: Iterable[Token] | None = None) -> bool:
+    """Tell whether a verb is in the passive voice (including reduced passive participles).
+
+    ``dependents``: the verb's children, when the caller has listed them already.
+    """
+    dependents = verb.children if dependents is None else dependents
+    if any(child.dep_ in ("nsubjpass", "auxpass", "agent") for child in dependents):
         return True
     return verb.dep_ == "acl" and verb.tag_ == "VBN" and not is_misparsed_main(verb)
 
@@ -49,14 +55,27 @@ def prep_objects(token: Token, words: frozenset[str] | set[str]) -> list[Token]:
     """Return the objects of ``token``'s prepositions whose lemma is in ``words``."""
     found: list[Token] = []
     for prep in token.children:
-        if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in words:
-            objects = [child for child in prep.children if child.dep_ in ("pobj", "pcomp")]
-            if not objects:  # a two-word preposition: "out of Lebanon", "away from the border"
-                inner = [child for child in prep.children if child.dep_ == "prep"]
-                objects = [g for child in inner[:1] for g in child.children if g.dep_ == "pobj"]
-            orphan = None if objects else stranded_object(prep)
-            found.extend(objects or ([orphan] if orphan is not None else []))
+        if prep.dep_ in PREP_DEPS and prep.lower_ in words:
+            found.extend(_prep_phrase_objects(prep))
     return found
+
+
+def prep_objects_by_word(token: Token) -> dict[str, list[Token]]:
+    """Return ``prep_objects(token, {word})`` for each preposition word of ``token`` at once."""
+    found: dict[str, list[Token]] = {}
+    for prep in token.children:
+        if prep.dep_ in PREP_DEPS:
+            found.setdefault(prep.lower_, []).extend(_prep_phrase_objects(prep))
+    return found
+
+
+def _prep_phrase_objects(prep: Token) -> list[Token]:
+    objects = [child for child in prep.children if child.dep_ in ("pobj", "pcomp")]
+    if not objects:  # a two-word preposition: "out of Lebanon", "away from the border"
+        inner = [child for child in prep.children if child.dep_ == "prep"]
+        objects = [g for child in inner[:1] for g in child.children if g.dep_ == "pobj"]
+    orphan = None if objects else stranded_object(prep)
+    return objects or ([orphan] if orphan is not None else [])
 
 
 def stranded_object(prep: Token) -> Token | None:
@@ -79,8 +98,9 @@ def stranded_object(prep: Token) -> Token | None:
 
 def finite_subject(verb: Token) -> Token | None:
     """Return the verb's own agent: nsubj, or the passive "by" agent; resolve relative pronouns."""
-    passive = is_passive(verb)
-    for child in verb.children:
+    dependents = list(verb.children)
+    passive = is_passive(verb, dependents)
+    for child in dependents:
         if passive and child.dep_ == "agent":
             objects = children(child, "pobj")
             return objects[0] if objects else None
@@ -183,14 +203,15 @@ def light_governor(noun: Token) -> Token | None:
     return None
 
 
-def phrase_tokens(token: Token) -> Iterator[tuple[int, Token]]:
-    """Yield (depth, token) breadth-first over a phrase, not entering clauses or coordination."""
+def phrase_levels(token: Token) -> Iterator[list[Token]]:
+    """Yield a phrase's tokens level by level (depth 0, 1 ...), not entering clauses or coordination.
+
+    Each level is read only when asked for: a search that stops at the head never lists its children.
+    """
     frontier = [token]
-    depth = 0
     while frontier:
-        yield from ((depth, t) for t in frontier)
+        yield frontier
         frontier = [child for t in frontier for child in t.children if child.dep_ not in CLAUSE_DEPS]
-        depth += 1
 
 
 def coordinated(token: Token) -> list[Token]:
