@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -129,3 +130,25 @@ async def test_close_finishes_admitted_work_then_refuses() -> None:
     assert all(o.tokens > 1000 for o in outcomes)
     with pytest.raises(NotReady):
         await pool.analyze("Too late.")
+
+
+def _cpu_seconds_and_niceness(pid: int) -> tuple[float, int]:
+    # /proc/<pid>/stat after the command name: utime, stime (fields 14, 15) and nice (19).
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), int(fields[16])
+
+
+async def test_one_request_at_a_time_stays_on_the_warm_worker_and_workers_run_niced() -> None:
+    pool = WorkerPool(make_settings(workers=2, worker_niceness=3))
+    await pool.start()
+    try:
+        pids = pool.worker_pids()
+        assert [_cpu_seconds_and_niceness(pid)[1] for pid in pids] == [os.nice(0) + 3] * 2
+        before = {pid: _cpu_seconds_and_niceness(pid)[0] for pid in pids}
+        for _ in range(6):
+            await pool.analyze(LONG_TEXT)
+        used = sorted(_cpu_seconds_and_niceness(pid)[0] - before[pid] for pid in pids)
+        # Round-robin would split the work evenly; the most recently freed worker takes it all.
+        assert used[0] < used[1] / 10, used
+    finally:
+        await pool.close()

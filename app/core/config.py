@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     batch_max_chars: int = Field(12_000, ge=1, description="Most characters in one micro-batch.")
     body_timeout_s: float = Field(10.0, gt=0, description="Deadline for receiving the whole request body before 408.")
     timeout_s: float = Field(30.0, gt=0, description="Per-document analysis deadline before 504.")
+    worker_niceness: int = Field(
+        5, ge=0, le=19, description="Niceness added to worker processes, so the API process wins the CPU."
+    )
     worker_start_timeout_s: float = Field(120.0, gt=0, description="Deadline for a worker to load the model.")
     retry_after_s: int = Field(1, ge=1, description="Retry-After sent with 429 and 503.")
     api_keys: Annotated[list[str], NoDecode] = Field(

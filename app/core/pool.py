@@ -77,11 +77,11 @@ class _WorkerDied(Exception):
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, model: str, serial: int) -> None:
+    def __init__(self, model: str, serial: int, niceness: int = 0) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child_conn = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=worker_main, args=(child_conn, model), name=f"stancewire-worker-{serial}", daemon=True
+            target=worker_main, args=(child_conn, model, niceness), name=f"stancewire-worker-{serial}", daemon=True
         )
         self.process.start()
         child_conn.close()
@@ -147,7 +147,9 @@ class WorkerPool:
         self._settings = settings
         self._hooks = hooks or PoolHooks()
         self._workers: list[_Worker] = []
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        # Last in, first out: the worker that just finished has the model's weights in the CPU
+        # caches; handing work round-robin to a colder one costs ~8% more per seed article.
+        self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
         self._carry: _Job | None = None
         self._busy = 0
@@ -357,7 +359,7 @@ class WorkerPool:
 
     async def _spawn(self) -> _Worker:
         self._serial += 1
-        worker = await asyncio.to_thread(_Worker, self._settings.model, self._serial)
+        worker = await asyncio.to_thread(_Worker, self._settings.model, self._serial, self._settings.worker_niceness)
         self._workers.append(worker)
         try:
             await asyncio.to_thread(worker.wait_ready, self._settings.worker_start_timeout_s)

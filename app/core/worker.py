@@ -17,10 +17,13 @@ READY = "ready"
 FAILED = "failed"
 
 
-def worker_main(conn: Connection, model: str) -> None:
+def worker_main(conn: Connection, model: str, niceness: int = 0) -> None:
     """Serve analysis batches over ``conn`` until told to stop or the pipe closes."""
     # Ctrl-C reaches the whole process group; the parent decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # When the workers fill every CPU, the event loop still gets one the moment it needs it: to
+    # answer, to hand a free worker its next batch, to answer health checks.
+    os.nice(niceness)
     try:
         from app.nlp.pipeline import load_pipeline
 
