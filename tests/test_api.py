@@ -251,3 +251,12 @@ async def test_api_explorers_load_their_assets_from_the_service(client: httpx.As
         response = await client.get(url)
         assert response.status_code == 200, url
         assert len(response.content) > 1000, url
+
+
+async def test_request_metrics_label_mounted_files_by_their_mount(client: httpx.AsyncClient) -> None:
+    await client.get("/static-offline-docs/favicon.png")
+    await client.get("/no/such/page")
+    text = (await client.get("/metrics")).text
+    assert 'stancewire_requests_total{method="GET",route="/static-offline-docs/*",status="200"}' in text
+    assert 'stancewire_requests_total{method="GET",route="unmatched",status="404"}' in text
+    assert "favicon" not in text

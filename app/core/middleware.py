@@ -78,8 +78,7 @@ class RequestContextMiddleware:
             await send_problem(send_with_id, 500, "The service failed to handle this request.")
         finally:
             elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            route_label = getattr(route, "path", None) or "unmatched"
+            route_label = _route_label(scope)
             self.metrics.requests.labels(route=route_label, method=scope["method"], status=str(status)).inc()
             self.metrics.request_duration.labels(route=route_label).observe(elapsed)
             access_log.info(
@@ -94,6 +93,16 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+
+
+def _route_label(scope: Scope) -> str:
+    """The route template that answered, ``<mount>/*`` for mounted files, else ``unmatched``."""
+    template = getattr(scope.get("route"), "path", None)
+    if template:
+        return str(template)
+    # A mount (static files) sets no route, but extends root_path by its own fixed prefix.
+    mount = scope.get("root_path", "")[len(scope.get("app_root_path", "")) :]
+    return f"{mount}/*" if mount and "endpoint" in scope else "unmatched"
 
 
 def _routed(scope: Scope) -> bool:
