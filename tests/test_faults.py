@@ -120,7 +120,8 @@ async def test_kill_9_of_a_worker_under_load_fails_only_its_documents_and_heals(
 
 
 async def test_overload_at_ten_times_capacity_refuses_the_excess_at_once_and_recovers() -> None:
-    # Capacity: one micro-batch of 2 in the worker plus 4 queued documents.
+    # Capacity: 4 queued documents plus the micro-batch in the worker, which holds 1 or 2 depending
+    # on how many had arrived when the idle worker took its fair share.
     with running_server(workers="1", queue_limit="4", batch_max_docs="2", timeout_s=str(TIMEOUT_S)) as server:
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
         async with httpx.AsyncClient(base_url=server.url, timeout=HANG_GUARD, limits=limits) as client:
@@ -140,7 +141,7 @@ async def test_overload_at_ten_times_capacity_refuses_the_excess_at_once_and_rec
                 statuses = [r.status_code for r, _ in results]
                 assert set(statuses) <= {200, 429, 503}, statuses
                 assert statuses.count(429) >= 30, statuses
-                assert statuses.count(200) >= 6, statuses
+                assert statuses.count(200) >= 5, statuses
                 for response, _ in results:
                     if response.status_code == 429:
                         assert assert_retryable_problem(response, 429)["type"] == "/problems/queue-full"
