@@ -9,18 +9,18 @@ and pronouns and definite nominals ("the ambassador") fold into the nearest comp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from spacy.attrs import IS_TITLE, LOWER, ORTH, POS
 from spacy.language import Language
 from spacy.parts_of_speech import NOUN, PRON, PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from app.nlp.arrays import distinct_strings, is_one_of, positions
 from app.nlp.extensions import register_extensions
 from app.nlp.gazetteer import Entry, Gazetteer, NameVia, Person, correct_spelling, country_from_regex, get_gazetteer
 from app.nlp.types import Actor, ActorKind, ActorMention, MentionVia
@@ -702,9 +702,8 @@ def _subtoken_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[_Name]:
 
 def _hyphenated_tokens(doc: Doc) -> list[int]:
     """Return the tokens with a hyphen in their text, looked up once per distinct word."""
-    orths = doc.to_array(ORTH)
-    hyphenated = [orth for orth in np.unique(orths).tolist() if "-" in doc.vocab.strings[orth]]
-    return np.flatnonzero(np.isin(orths, np.array(hyphenated, dtype=np.uint64))).tolist()
+    texts, text_of_token = distinct_strings(doc.to_array(ORTH).astype(np.uint64, copy=False), doc.vocab.strings)
+    return positions(np.array(["-" in text for text in texts], dtype=bool)[text_of_token])
 
 
 def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set[int]) -> list[_Name]:
@@ -712,7 +711,7 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set
     names = []
     # Only a capitalised proper noun can be a misspelt name: read those off arrays, not token by token.
     pos_title = doc.to_array([POS, IS_TITLE])
-    for i in np.flatnonzero((pos_title[:, 0] == PROPN) & (pos_title[:, 1] == 1)).tolist():
+    for i in positions((pos_title[:, 0] == PROPN) & (pos_title[:, 1] == 1)):
         if i in covered:
             continue
         token = doc[i]
@@ -863,16 +862,11 @@ def _resolve_anaphora(builder: _Builder) -> None:
 
 def _anaphor_tokens(doc: Doc, gaz: Gazetteer) -> list[int]:
     """Return the tokens that are a listed pronoun or nominal noun, read off arrays rather than token by token."""
-    pos_lower = doc.to_array([POS, LOWER])
+    pos_lower = doc.to_array([POS, LOWER]).astype(np.uint64, copy=False)  # no copy: typed for mypy
     pos, lower = pos_lower[:, 0], pos_lower[:, 1]
-    pronouns = np.isin(lower, _hashes(doc, gaz.pronouns))
-    nominals = np.isin(lower, _hashes(doc, gaz.nominals))
-    return np.flatnonzero(((pos == PRON) & pronouns) | ((pos == NOUN) & nominals)).tolist()
-
-
-def _hashes(doc: Doc, words: Iterable[str]) -> npt.NDArray[np.uint64]:
-    """Return the string-store ids of ``words`` (without adding them), to compare with ``doc.to_array``."""
-    return np.array([doc.vocab.strings.as_int(w) for w in words], dtype=np.uint64)
+    pronouns = is_one_of(lower, gaz.pronouns, doc.vocab.strings)
+    nominals = is_one_of(lower, gaz.nominals, doc.vocab.strings)
+    return positions(((pos == PRON) & pronouns) | ((pos == NOUN) & nominals))
 
 
 def _definite(token: Token) -> bool:

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from app.nlp import syntax
+from app.nlp.arrays import distinct_strings, is_one_of, positions
 from app.nlp.extensions import register_extensions
 from app.nlp.lexicon import Cues, Entry, Lexicon, load_lexicon
 from app.nlp.modality import according_to, attribution, embedded_modality, is_ultimatum, own_modality
@@ -115,16 +116,10 @@ class Candidates:
         pos, lemma, lower, dep = (columns[:, n] for n in range(4))
 
         def keys_in(column: NDArray[np.uint64], words: Iterable[str]) -> NDArray[np.bool_]:
-            # The string store gives each word the key the arrays hold: a symbol's id, else its hash.
-            # A few comparisons beat np.isin, whose set-up dominates on the many short documents.
-            found = np.zeros(len(column), dtype=bool)
-            for word in words:
-                found |= column == strings[word]
-            return found
+            return is_one_of(column, words, strings)
 
         # Lemmas are matched lowercased: decode each distinct one once and spread the verdicts over the doc.
-        lemma_keys, lemma_of_token = np.unique(lemma, return_inverse=True)
-        lemma_texts = [strings[key] for key in lemma_keys.tolist()]
+        lemma_texts, lemma_of_token = distinct_strings(lemma, strings)
         lemmas_lower = [text.lower() for text in lemma_texts]
 
         def lemma_in(words: Container[str], *, lowercase: bool = True) -> NDArray[np.bool_]:
@@ -135,17 +130,12 @@ class Candidates:
             keys_in(pos, _NOUN_POS) & lemma_in(lexicon.lemmas["noun"])
         )
         return cls(
-            triggers=_positions(triggers),
-            off_topic=_positions(keys_in(pos, cues.off_topic_pos) & lemma_in(cues.off_topic)),
-            speech_verbs=_positions(keys_in(pos, ["VERB"]) & lemma_in(cues.attribution_verbs, lowercase=False)),
-            attribution_starts=_positions(keys_in(lower, {words[0] for words in cues.attribution_preps})),
-            phrase_breaks=_positions(keys_in(dep, _PHRASE_BREAK_DEPS) | keys_in(lower, _PHRASE_BREAK_MARKS)),
+            triggers=positions(triggers),
+            off_topic=positions(keys_in(pos, cues.off_topic_pos) & lemma_in(cues.off_topic)),
+            speech_verbs=positions(keys_in(pos, ["VERB"]) & lemma_in(cues.attribution_verbs, lowercase=False)),
+            attribution_starts=positions(keys_in(lower, {words[0] for words in cues.attribution_preps})),
+            phrase_breaks=positions(keys_in(dep, _PHRASE_BREAK_DEPS) | keys_in(lower, _PHRASE_BREAK_MARKS)),
         )
-
-
-def _positions(mask: NDArray[np.bool_]) -> list[int]:
-    positions: list[int] = mask.nonzero()[0].tolist()
-    return positions
 
 
 @dataclass(slots=True)
