@@ -77,7 +77,7 @@ class _WorkerDied(Exception):
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, model: str, serial: int, niceness: int = 0) -> None:
+    def __init__(self, model: str, serial: int, niceness: int) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child_conn = context.Pipe()
         self.process: BaseProcess = context.Process(
@@ -148,7 +148,7 @@ class WorkerPool:
         self._hooks = hooks or PoolHooks()
         self._workers: list[_Worker] = []
         # Last in, first out: the worker that just finished has the model's weights in the CPU
-        # caches; handing work round-robin to a colder one costs ~8% more per seed article.
+        # caches; handing work round-robin to a colder one cost ~5% more per seed article at low load.
         self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
         self._carry: _Job | None = None

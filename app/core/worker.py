@@ -17,7 +17,7 @@ READY = "ready"
 FAILED = "failed"
 
 
-def worker_main(conn: Connection, model: str, niceness: int = 0) -> None:
+def worker_main(conn: Connection, model: str, niceness: int) -> None:
     """Serve analysis batches over ``conn`` until told to stop or the pipe closes."""
     # Ctrl-C reaches the whole process group; the parent decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
