@@ -297,7 +297,7 @@ class LocalAnalyser:
         try:
             outcome = await self._pool.analyze(request.text, request.options.include_sentences)
         except PoolError as exc:
-            body, _ = pool_problem(exc, self.settings.retry_after_s)
+            body, _ = pool_problem(exc)
             retry = isinstance(exc, QueueFull | WorkerLost | NotReady)
             return Attempt(line=error_line(document.id, body), failed=True, retry=retry, reason=type(exc).__name__)
         body_bytes = render_analysis(request, outcome, time.perf_counter() - started, self.settings.model)

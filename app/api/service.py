@@ -44,7 +44,7 @@ async def analyze_documents(
     for index, outcome in zip(admitted, outcomes, strict=True):
         document = documents[index]
         if isinstance(outcome, PoolError):
-            body, reason = pool_problem(outcome, settings.retry_after_s)
+            body, reason = pool_problem(outcome)
             metrics.rejected.labels(reason=reason).inc()
             entries[index] = problem_entry(document.id, body)
         else:

@@ -67,7 +67,7 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
     return Response(orjson.dumps(body), status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
-def pool_problem(error: PoolError, retry_after: int, instance: str | None = None) -> tuple[dict[str, Any], str]:
+def pool_problem(error: PoolError, instance: str | None = None) -> tuple[dict[str, Any], str]:
     """Return the problem document for a pool failure and its rejection reason."""
     status, slug, reason = _POOL_STATUS.get(type(error), (500, "error", "error"))
     return problem(status, str(error), slug=slug, instance=instance), reason
@@ -114,7 +114,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PoolError)
     async def _pool(request: Request, exc: PoolError) -> Response:
         settings = request.app.state.settings
-        body, reason = pool_problem(exc, settings.retry_after_s, request.url.path)
+        body, reason = pool_problem(exc, request.url.path)
         request.app.state.metrics.rejected.labels(reason=reason).inc()
         return problem_response(body, headers=retry_headers(body["status"], settings.retry_after_s))
 
