@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ import httpx
 import pytest
 
 from app.core.pool import NotReady, WorkerPool
+from app.core.worker import SINGLE_THREADED_BLAS
 from tests.conftest import make_settings, start_app
 
 pytestmark = pytest.mark.anyio
@@ -152,3 +154,28 @@ async def test_one_request_at_a_time_stays_on_the_warm_worker_and_workers_run_ni
         assert used[0] < used[1] / 10, used
     finally:
         await pool.close()
+
+
+def _threads(pid: int) -> int:
+    match = re.search(r"^Threads:\s+(\d+)$", Path(f"/proc/{pid}/status").read_text(), re.MULTILINE)
+    assert match, f"no thread count for {pid}"
+    return int(match.group(1))
+
+
+async def test_workers_run_single_threaded_and_report_their_matrix_multiply(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever this test process inherited, the pool itself must give its workers one BLAS thread.
+    for name in SINGLE_THREADED_BLAS:
+        monkeypatch.delenv(name, raising=False)
+    app, context = await start_app(make_settings(workers=1, gemm="numpy"))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=60) as client:
+            response = await client.post("/v1/analyze", json={"text": LONG_TEXT})
+            assert response.status_code == 200
+            (pid,) = app.state.pool.worker_pids()
+            assert _threads(pid) == 1
+            metrics = (await client.get("/metrics")).text
+            assert 'stancewire_worker_gemm{backend="numpy"} 1.0' in metrics
+            assert 'stancewire_worker_gemm{backend="blis"} 0.0' in metrics
+    finally:
+        await context.__aexit__(None, None, None)

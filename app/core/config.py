@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.nlp.gemm import GemmPreference
+
 
 def _usable_cpus() -> int:
     return len(os.sched_getaffinity(0)) or 1
@@ -33,6 +35,9 @@ class Settings(BaseSettings):
     timeout_s: float = Field(30.0, gt=0, description="Per-document analysis deadline before 504.")
     worker_niceness: int = Field(
         5, ge=0, le=19, description="Niceness added to worker processes, so the API process wins the CPU."
+    )
+    gemm: GemmPreference = Field(
+        "auto", description="Matrix multiply for the model: blis, numpy, or auto (time both at start, keep the faster)."
     )
     worker_start_timeout_s: float = Field(120.0, gt=0, description="Deadline for a worker to load the model.")
     retry_after_s: int = Field(1, ge=1, description="Retry-After sent with 429 and 503.")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from app.core.pool import PoolHooks
+from app.nlp.gemm import GemmBackend
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60)
 _TOKEN_BUCKETS = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000)
@@ -47,12 +50,17 @@ class Metrics:
             "stancewire_batch_size", "Documents per micro-batch sent to a worker.", buckets=_BATCH_BUCKETS, registry=r
         )
         self.workers = Gauge("stancewire_workers", "Worker processes by state (ready, busy).", ["state"], registry=r)
+        self.worker_gemm = Gauge(
+            "stancewire_worker_gemm", "Worker processes by their model's matrix multiply.", ["backend"], registry=r
+        )
         self.worker_restarts = Counter("stancewire_worker_restarts", "Worker processes replaced.", registry=r)
         self.rejected = Counter("stancewire_rejected", "Requests refused, by reason.", ["reason"], registry=r)
         self.build_info = Gauge("stancewire_build_info", "Service version and model.", ["version", "model"], registry=r)
         self.build_info.labels(version=version, model=model).set(1)
         for state in ("ready", "busy"):
             self.workers.labels(state=state).set(0)
+        for backend in get_args(GemmBackend):
+            self.worker_gemm.labels(backend=backend).set(0)
 
     def pool_hooks(self) -> PoolHooks:
         """Return callbacks that keep the pool's gauges and counters current."""
@@ -63,8 +71,13 @@ class Metrics:
             self.queue_depth.set(queued)
             self.inflight.set(inflight)
 
+        def on_gemm(workers_by_backend: dict[str, int]) -> None:
+            for backend in get_args(GemmBackend):
+                self.worker_gemm.labels(backend=backend).set(workers_by_backend.get(backend, 0))
+
         return PoolHooks(
             on_batch=self.batch_size.observe,
             on_restart=self.worker_restarts.inc,
             on_state=on_state,
+            on_gemm=on_gemm,
         )

@@ -12,7 +12,9 @@ import contextlib
 import logging
 import math
 import multiprocessing
+import os
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from app.core.config import Settings
-from app.core.worker import READY, worker_main
+from app.core.worker import READY, SINGLE_THREADED_BLAS, WorkerOptions, worker_main
 
 log = logging.getLogger("stancewire.pool")
 
@@ -77,24 +79,30 @@ class _WorkerDied(Exception):
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, model: str, serial: int, niceness: int) -> None:
+    def __init__(self, options: WorkerOptions, serial: int) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child_conn = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=worker_main, args=(child_conn, model, niceness), name=f"stancewire-worker-{serial}", daemon=True
+            target=worker_main, args=(child_conn, options), name=f"stancewire-worker-{serial}", daemon=True
         )
+        # A spawned child starts with this process's environment; an operator's own values win.
+        for name, value in SINGLE_THREADED_BLAS.items():
+            os.environ.setdefault(name, value)
         self.process.start()
         child_conn.close()
         self.pid = self.process.pid
+        self.gemm = ""  # the matrix multiply the worker chose, once it is ready
 
-    def wait_ready(self, timeout: float) -> None:
-        """Block until the worker has loaded the model."""
+    def wait_ready(self, timeout: float) -> dict[str, Any]:
+        """Block until the worker has loaded the model; return what it reports about itself."""
         ready = wait([self.conn, self.process.sentinel], timeout)
         if self.conn not in ready:
             raise _WorkerDied("worker did not start")
         status, info = self.conn.recv()
         if status != READY:
             raise _WorkerDied(f"worker failed to start: {info}")
+        self.gemm = info["gemm_backend"]
+        return dict(info)
 
     def run(self, items: list[tuple[str, bool]], timeout: float) -> list[dict[str, Any]]:
         """Send one batch and block until its results come back or the worker dies."""
@@ -138,6 +146,7 @@ class PoolHooks:
     on_batch: Callable[[int], None] = lambda size: None
     on_restart: Callable[[], None] = lambda: None
     on_state: Callable[[int, int, int, int], None] = lambda ready, busy, queued, inflight: None
+    on_gemm: Callable[[dict[str, int]], None] = lambda workers_by_backend: None
 
 
 class WorkerPool:
@@ -359,20 +368,26 @@ class WorkerPool:
 
     async def _spawn(self) -> _Worker:
         self._serial += 1
-        worker = await asyncio.to_thread(_Worker, self._settings.model, self._serial, self._settings.worker_niceness)
+        options = WorkerOptions(
+            model=self._settings.model, niceness=self._settings.worker_niceness, gemm=self._settings.gemm
+        )
+        worker = await asyncio.to_thread(_Worker, options, self._serial)
         self._workers.append(worker)
         try:
-            await asyncio.to_thread(worker.wait_ready, self._settings.worker_start_timeout_s)
+            info = await asyncio.to_thread(worker.wait_ready, self._settings.worker_start_timeout_s)
         except _WorkerDied:
             self._workers.remove(worker)
             await asyncio.to_thread(worker.kill)
             raise
+        log.info("worker %s ready: model %s, gemm %s", worker.pid, info["model"], info["gemm"])
+        self._report_gemm()
         return worker
 
     def _schedule_replacement(self, dead: _Worker) -> None:
         if dead not in self._workers:
             return
         self._workers.remove(dead)
+        self._report_gemm()
         self.restarts += 1
         self._hooks.on_restart()
         self._replacing += 1
@@ -420,6 +435,9 @@ class WorkerPool:
         for job in pending:
             if not job.future.done():
                 job.future.set_exception(error)
+
+    def _report_gemm(self) -> None:
+        self._hooks.on_gemm(Counter(w.gemm for w in self._workers if w.gemm))
 
     def _report(self) -> None:
         if self.queue_depth or self._inflight:

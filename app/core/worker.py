@@ -6,28 +6,49 @@ import gc
 import os
 import signal
 from collections import Counter
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 import orjson
+
+from app.nlp.gemm import GemmPreference
 
 # Messages on the pipe, parent -> worker: a list of (text, include_sentences) tuples, or None to stop.
 # worker -> parent: ("ready", info) once, then one list of result dicts per batch.
 READY = "ready"
 FAILED = "failed"
 
+# A worker is one CPU's worth of work; the pool runs one per CPU. A BLAS thread pool inside it
+# would only compete with the other workers, and any second thread makes every mutex the parse
+# takes (spaCy's compiled parser takes the GIL's many times per token) use the slow, atomic path:
+# 12% of the seed article's parse time here. Set before the worker starts, so numpy sees them.
+SINGLE_THREADED_BLAS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
-def worker_main(conn: Connection, model: str, niceness: int) -> None:
+
+@dataclass(frozen=True, slots=True)
+class WorkerOptions:
+    """What a worker process needs to know to start."""
+
+    model: str
+    niceness: int
+    gemm: GemmPreference
+
+
+def worker_main(conn: Connection, options: WorkerOptions) -> None:
     """Serve analysis batches over ``conn`` until told to stop or the pipe closes."""
     # Ctrl-C reaches the whole process group; the parent decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # When the workers fill every CPU, the event loop still gets one the moment it needs it: to
     # answer, to hand a free worker its next batch, to answer health checks.
-    os.nice(niceness)
+    os.nice(options.niceness)
     try:
+        from app.nlp.gemm import choose_gemm, use_gemm
         from app.nlp.pipeline import load_pipeline
 
-        nlp = load_pipeline(model)
+        gemm = choose_gemm(options.gemm)
+        use_gemm(gemm.backend)
+        nlp = load_pipeline(options.model)
         nlp("Warm the pipeline up.")
     except Exception as exc:
         conn.send((FAILED, f"{type(exc).__name__}: {exc}"))
@@ -36,7 +57,8 @@ def worker_main(conn: Connection, model: str, niceness: int) -> None:
     # collection would walk again; move them out of the collector's sight.
     gc.collect()
     gc.freeze()
-    conn.send((READY, {"pid": os.getpid(), "model": f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"}))
+    model = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+    conn.send((READY, {"pid": os.getpid(), "model": model, "gemm": gemm.describe(), "gemm_backend": gemm.backend}))
     while True:
         try:
             message = conn.recv()
