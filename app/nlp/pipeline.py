@@ -22,13 +22,15 @@ _OWN_PIPES = {"actors": ACTORS_PIPE, "stances": STANCES_PIPE}
 
 
 def load_pipeline(model: str) -> Language:
-    """Load the spaCy model and append the actor and stance components."""
+    """Load the spaCy model, swap in the exact faster attribute ruler, append the Stancewire stages."""
     # Importing the modules registers their @Language.factory components.
     import app.nlp.actors
     import app.nlp.stances  # noqa: F401
+    from app.nlp.attribute_rules import speed_up_attribute_ruler
 
     register_extensions()
     nlp = spacy.load(model)
+    speed_up_attribute_ruler(nlp)
     nlp.add_pipe(ACTORS_PIPE, last=True)
     nlp.add_pipe(STANCES_PIPE, last=True)
     return nlp
