@@ -1,9 +1,12 @@
 """Benchmark Stancewire against raw spaCy on this machine, in one invocation.
 
 (a) raw ``nlp.pipe`` of the plain model (no Stancewire components) with ``n_process`` equal to
-the service's workers; (b) the service over HTTP at several concurrencies over the same corpus;
-(c) open-loop latency at about 50 % and 90 % of the service's peak throughput on the seed
-article; (d) the per-stage cost of the actor and stance stages relative to parsing.
+the service's workers, twice: ``stock`` (spaCy as installed) and ``tuned`` (the BLAS settings the
+service's workers run with; see bench/raw.py); (b) the service over HTTP at several concurrencies
+over the same corpus; (c) open-loop latency at about 50 % and 90 % of the service's peak
+throughput on the seed article; (d) the per-stage cost of the actor and stance stages relative to
+parsing. The goals are judged against stock spaCy; the ratios against tuned spaCy are printed
+beside them (like for like: what the service adds to the same parse).
 
     python bench/run.py            # full run, a few minutes
     python bench/run.py --quick    # seconds, tiny corpus (CI)
@@ -15,9 +18,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,109 +28,34 @@ from typing import Any
 
 import orjson
 from common import (
-    MODEL,
     RESULTS,
     Connection,
     Service,
     corpus,
     machine,
-    median,
     percentile,
     seed_article,
     service,
 )
 
+from app.core.worker import SINGLE_THREADED_BLAS
+
 THROUGHPUT_GOAL = 0.9  # service docs/s >= 0.9 x raw nlp.pipe with as many processes
 LATENCY_GOAL = 3.0  # p99 at 50 % load <= 3 x the single-document parse time
 
 
-# -- (d) stage costs, in this process ---------------------------------------------------------
+# -- (a) raw spaCy, stock and tuned, each in a fresh process -----------------------------------
 
 
-def measure_stages(repeats: int, long_text: str) -> dict[str, Any]:
-    """Median per-stage times of the full Stancewire pipeline on the seed article (and a long one).
-
-    ``rest`` is the wall time of ``analyze_texts`` not spent in the three stages: mostly turning
-    the Doc into the response's plain data.
-    """
-    from app.nlp.pipeline import analyze_texts, load_pipeline
-
-    nlp = load_pipeline(MODEL)
-
-    def stage_medians(text: str, runs: int) -> dict[str, Any]:
-        analyze_texts(nlp, [text])  # warm
-        rows: dict[str, list[float]] = {"parse": [], "actors": [], "stances": [], "rest": []}
-        tokens = 0
-        for _ in range(runs):
-            started = time.perf_counter()
-            (result,) = analyze_texts(nlp, [text])
-            wall = time.perf_counter() - started
-            if result.analysis is None:
-                raise RuntimeError(f"the pipeline failed: {result.error}")
-            tokens = result.tokens
-            for stage in ("parse", "actors", "stances"):
-                rows[stage].append(result.timings[stage])
-            rows["rest"].append(wall - sum(result.timings[s] for s in ("parse", "actors", "stances")))
-        parse = median(rows["parse"])
-        return {
-            "tokens": tokens,
-            "repeats": runs,
-            **{f"{stage}_ms_median": median(values) * 1000 for stage, values in rows.items()},
-            **{
-                f"{stage}_over_parse_median": median(values) / parse
-                for stage, values in rows.items()
-                if stage != "parse"
-            },
-        }
-
-    seed = stage_medians(seed_article(), repeats)
-    return {"document": "seed_article.txt", **seed, "long5k": stage_medians(long_text, max(3, repeats // 5))}
-
-
-# -- (a) raw spaCy ----------------------------------------------------------------------------
-
-
-def measure_raw(parts: dict[str, list[str]], workers: int, repeats: int) -> dict[str, Any]:
-    """Raw ``nlp.pipe`` of the plain model over each corpus part, best of ``repeats``."""
-    import spacy
-
-    nlp = spacy.load(MODEL)
-    seed = seed_article()
-    nlp(seed)
-    singles = []
-    for _ in range(max(repeats * 5, 5)):
-        started = time.perf_counter()
-        nlp(seed)
-        singles.append(time.perf_counter() - started)
-    started = time.perf_counter()
-    list(nlp.pipe(["Warm up."] * workers, n_process=workers, batch_size=1))
-    startup_s = time.perf_counter() - started
-    result: dict[str, Any] = {
-        "model": MODEL,
-        "n_process": workers,
-        "single_doc_parse_ms_median": median(singles) * 1000,
-        "pipe_startup_s": startup_s,
-        "parts": {},
-    }
-    for name, texts in parts.items():
-        batch_size = max(1, min(128, math.ceil(len(texts) / (workers * 8))))
-        best = math.inf
-        tokens = 0
-        for _ in range(repeats):
-            started = time.perf_counter()
-            docs = list(nlp.pipe(texts, n_process=workers, batch_size=batch_size))
-            best = min(best, time.perf_counter() - started)
-            tokens = sum(len(doc) for doc in docs)
-            del docs
-        result["parts"][name] = {
-            "docs": len(texts),
-            "tokens": tokens,
-            "batch_size": batch_size,
-            "elapsed_s": best,
-            "docs_per_s": len(texts) / best,
-            "tokens_per_s": tokens / best,
-        }
-    return result
+def measure_raw(mode: str, workers: int, quick: bool) -> dict[str, Any]:
+    """Run ``bench/raw.py`` in a process whose BLAS environment is that of ``mode``."""
+    env = {k: v for k, v in os.environ.items() if k not in SINGLE_THREADED_BLAS}
+    if mode == "tuned":
+        env.update(SINGLE_THREADED_BLAS)
+    command = [sys.executable, str(Path(__file__).with_name("raw.py")), mode, "--workers", str(workers)]
+    done = subprocess.run([*command, *(["--quick"] if quick else [])], env=env, stdout=subprocess.PIPE, check=True)
+    report: dict[str, Any] = orjson.loads(done.stdout)
+    return report
 
 
 # -- (b) the service, closed loop --------------------------------------------------------------
@@ -314,37 +242,48 @@ async def measure_service(
 # -- report -------------------------------------------------------------------------------------
 
 
-def summarise(raw: dict[str, Any], svc: dict[str, Any], stages: dict[str, Any]) -> dict[str, Any]:
-    """Ratios and goal verdicts."""
+def summarise(raw: dict[str, dict[str, Any]], svc: dict[str, Any], stages: dict[str, Any]) -> dict[str, Any]:
+    """Ratios against stock and tuned raw spaCy; goal verdicts against stock, as the goals are set."""
+    stock, tuned = raw["stock"]["raw"], raw["tuned"]["raw"]
     ratios = {}
-    raw_total = svc_total = 0.0
-    for name, part in raw["parts"].items():
+    totals = {"stock": 0.0, "tuned": 0.0, "service": 0.0}
+    for name, part in stock["parts"].items():
         best = svc["parts"][name]["best"]
+        batch = svc["parts"][name]["batch_endpoint"]
+        tuned_part = tuned["parts"][name]
         ratios[name] = {
             "raw_docs_per_s": part["docs_per_s"],
+            "raw_tuned_docs_per_s": tuned_part["docs_per_s"],
             "service_docs_per_s": best["docs_per_s"],
             "raw_tokens_per_s": part["tokens_per_s"],
             "service_tokens_per_s": best["tokens_per_s"],
             "best_concurrency": best["concurrency"],
             "service_over_raw": best["docs_per_s"] / part["docs_per_s"],
-            "batch_endpoint_docs_per_s": svc["parts"][name]["batch_endpoint"]["docs_per_s"],
-            "batch_endpoint_over_raw": svc["parts"][name]["batch_endpoint"]["docs_per_s"] / part["docs_per_s"],
+            "service_over_tuned_raw": best["docs_per_s"] / tuned_part["docs_per_s"],
+            "batch_endpoint_docs_per_s": batch["docs_per_s"],
+            "batch_endpoint_over_raw": batch["docs_per_s"] / part["docs_per_s"],
         }
-        raw_total += part["elapsed_s"]
-        svc_total += best["elapsed_s"]
-    overall = raw_total / svc_total
+        totals["stock"] += part["elapsed_s"]
+        totals["tuned"] += tuned_part["elapsed_s"]
+        totals["service"] += best["elapsed_s"]
+    overall = totals["stock"] / totals["service"]
     p99_at_50 = svc["latency"]["loads"]["50%"]["latency_ms"]["p99"]
-    parse_ms = raw["single_doc_parse_ms_median"]
+    parse_ms = stock["single_doc_parse_ms_median"]
+    tuned_parse_ms = tuned["single_doc_parse_ms_median"]
     return {
         "throughput_ratio_by_part": ratios,
         "throughput_ratio_overall": overall,
+        "throughput_ratio_overall_tuned": totals["tuned"] / totals["service"],
         "throughput_goal": THROUGHPUT_GOAL,
         "throughput_goal_met": overall >= THROUGHPUT_GOAL,
         "p99_at_50pct_ms": p99_at_50,
         "single_doc_parse_ms": parse_ms,
+        "single_doc_parse_tuned_ms": tuned_parse_ms,
         "p99_at_50pct_over_parse": p99_at_50 / parse_ms,
+        "p99_at_50pct_over_tuned_parse": p99_at_50 / tuned_parse_ms,
         "latency_goal": LATENCY_GOAL,
         "latency_goal_met": p99_at_50 <= LATENCY_GOAL * parse_ms,
+        "gemm": raw["tuned"]["gemm"],
         "actors_over_parse": stages["actors_over_parse_median"],
         "stances_over_parse": stages["stances_over_parse_median"],
     }
@@ -353,18 +292,23 @@ def summarise(raw: dict[str, Any], svc: dict[str, Any], stages: dict[str, Any]) 
 def print_report(report: dict[str, Any]) -> None:
     s = report["summary"]
     print(f"\nStancewire benchmark ({report['mode']}), {report['workers']} worker(s), {report['machine']['cpus']} CPUs")
-    print(f"{'part':9} {'docs':>5} {'tokens':>7} {'raw docs/s':>11} {'raw tok/s':>10} "
-          f"{'svc docs/s':>11} {'svc tok/s':>10} {'best c':>6} {'svc/raw':>8} {'batch/raw':>9}")  # fmt: skip
+    print(f"raw = stock spaCy; tuned = spaCy with the workers' BLAS settings (gemm {s['gemm']})")
+    print(f"{'part':9} {'docs':>5} {'tokens':>7} {'raw docs/s':>11} {'tuned d/s':>10} {'raw tok/s':>10} "
+          f"{'svc docs/s':>11} {'svc tok/s':>10} {'best c':>6} {'svc/raw':>8} {'svc/tuned':>9} "
+          f"{'batch/raw':>9}")  # fmt: skip
     for name, r in s["throughput_ratio_by_part"].items():
-        part = report["raw"]["parts"][name]
+        part = report["raw"]["stock"]["raw"]["parts"][name]
         print(
             f"{name:9} {part['docs']:>5} {part['tokens']:>7} "
-            f"{r['raw_docs_per_s']:>11.2f} {r['raw_tokens_per_s']:>10.0f} "
+            f"{r['raw_docs_per_s']:>11.2f} {r['raw_tuned_docs_per_s']:>10.2f} {r['raw_tokens_per_s']:>10.0f} "
             f"{r['service_docs_per_s']:>11.2f} {r['service_tokens_per_s']:>10.0f} {r['best_concurrency']:>6} "
-            f"{r['service_over_raw']:>8.2f} {r['batch_endpoint_over_raw']:>9.2f}"
+            f"{r['service_over_raw']:>8.2f} {r['service_over_tuned_raw']:>9.2f} {r['batch_endpoint_over_raw']:>9.2f}"
         )
     verdict = "met" if s["throughput_goal_met"] else "NOT met"
-    print(f"overall service/raw (corpus time ratio): {s['throughput_ratio_overall']:.2f} (goal >= 0.9: {verdict})")
+    print(
+        f"overall service/raw (corpus time ratio): {s['throughput_ratio_overall']:.2f} (goal >= 0.9: {verdict}); "
+        f"service/tuned raw: {s['throughput_ratio_overall_tuned']:.2f}"
+    )
     print("\nservice throughput by concurrency (docs/s):")
     for name, part in report["service"]["parts"].items():
         cells = "  ".join(f"c={r['concurrency']}: {r['docs_per_s']:.2f}" for r in part["runs"])
@@ -379,12 +323,13 @@ def print_report(report: dict[str, Any]) -> None:
         )
     verdict = "met" if s["latency_goal_met"] else "NOT met"
     print(
-        f"single-document parse (raw, seed article): {s['single_doc_parse_ms']:.0f} ms; "
-        f"p99 at 50% = {s['p99_at_50pct_over_parse']:.2f} x parse (goal <= 3: {verdict})"
+        f"single-document parse of the seed article: raw {s['single_doc_parse_ms']:.0f} ms, tuned "
+        f"{s['single_doc_parse_tuned_ms']:.0f} ms; p99 at 50% = {s['p99_at_50pct_over_parse']:.2f} x raw parse "
+        f"(goal <= 3: {verdict}), {s['p99_at_50pct_over_tuned_parse']:.2f} x tuned parse"
     )
     for label, st in (("the seed article", report["stages"]), ("a 5,000-word article", report["stages"]["long5k"])):
         print(
-            f"stage cost on {label} ({st['tokens']} tokens, median of {st['repeats']}): parse "
+            f"stage cost on {label} ({st['tokens']} tokens, median of {st['repeats']}): tuned parse "
             f"{st['parse_ms_median']:.1f} ms, actors {st['actors_ms_median']:.1f} ms "
             f"({st['actors_over_parse_median']:.3f} x parse), stances {st['stances_ms_median']:.1f} ms "
             f"({st['stances_over_parse_median']:.3f} x parse), rest (serialisation) {st['rest_ms_median']:.1f} ms "
@@ -411,10 +356,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     report: dict[str, Any] = {"mode": mode, "workers": workers, "machine": machine(), "started": started}
 
-    print("stage costs ...", file=sys.stderr)
-    report["stages"] = measure_stages(3 if args.quick else 25, parts["long5k"][0])
-    print("raw spaCy nlp.pipe ...", file=sys.stderr)
-    report["raw"] = measure_raw(parts, workers, 1 if args.quick else 3)
+    print("raw spaCy, stock and tuned ...", file=sys.stderr)
+    report["raw"] = {mode: measure_raw(mode, workers, args.quick) for mode in ("stock", "tuned")}
+    report["stages"] = report["raw"]["tuned"].pop("stages")
     print("service over HTTP ...", file=sys.stderr)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     settings = {

@@ -13,6 +13,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from app.core.worker import SINGLE_THREADED_BLAS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
@@ -31,10 +33,16 @@ def test_quick_benchmark_measures_raw_spacy_and_the_service(tmp_path: Path) -> N
     assert set(summary["throughput_ratio_by_part"]) == {"seed", "plover", "long5k"}
     for part in summary["throughput_ratio_by_part"].values():
         assert part["raw_docs_per_s"] > 0 and part["service_docs_per_s"] > 0 and part["service_over_raw"] > 0
-    for part, raw in report["raw"]["parts"].items():
+        assert part["raw_tuned_docs_per_s"] > 0 and part["service_over_tuned_raw"] > 0
+    stock, tuned = report["raw"]["stock"], report["raw"]["tuned"]
+    # Each baseline ran in its own process, with the BLAS environment its name says.
+    assert not any(name in stock["blas_environment"] for name in SINGLE_THREADED_BLAS)
+    assert all(tuned["blas_environment"][name] == value for name, value in SINGLE_THREADED_BLAS.items())
+    assert tuned["gemm"].split()[0] in {"blis", "numpy"} and stock["gemm"].startswith("blis")
+    for part, raw in stock["raw"]["parts"].items():
         best = report["service"]["parts"][part]["best"]
         assert best["statuses"] == {"200": best["docs"]}, best
-        assert best["tokens"] == raw["tokens"], "the service and raw spaCy saw the same tokens"
+        assert best["tokens"] == raw["tokens"] == tuned["raw"]["parts"][part]["tokens"], "all saw the same tokens"
     for load in ("50%", "90%"):
         run = report["service"]["latency"]["loads"][load]
         assert run["statuses"] == {"200": run["requests"]}
