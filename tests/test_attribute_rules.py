@@ -112,6 +112,8 @@ def test_every_supported_operator_and_later_rules_winning_match_the_stock_ruler(
         [{"LOWER": {"FUZZY": "gonna"}}],
         [{"LENGTH": {">=": 3}}],
         [{"_": {"actor": True}}],
+        [{"IS_SPACE": {"IN": [True]}}],
+        [{"TAG": True}],
     ],
 )
 def test_a_rule_it_cannot_reproduce_keeps_the_stock_ruler(pattern: list[dict[str, Any]]) -> None:

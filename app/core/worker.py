@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from app.nlp.gemm import GemmPreference
+from app.nlp.gemm import GemmPreference, choose_gemm, use_gemm
 
 # Messages on the pipe, parent -> worker: a list of (text, include_sentences) tuples, or None to stop.
 # worker -> parent: ("ready", info) once, then one list of result dicts per batch.
@@ -21,7 +21,7 @@ FAILED = "failed"
 
 # A worker is one CPU's worth of work; the pool runs one per CPU. A BLAS thread pool inside it
 # would only compete with the other workers, and any second thread makes every mutex the parse
-# takes (spaCy's compiled parser takes the GIL's many times per token) use the slow, atomic path:
+# takes (spaCy's compiled parser takes the GIL many times per token) use the slow, atomic path:
 # 12% of the seed article's parse time here. Set before the worker starts, so numpy sees them.
 SINGLE_THREADED_BLAS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -43,7 +43,6 @@ def worker_main(conn: Connection, options: WorkerOptions) -> None:
     # answer, to hand a free worker its next batch, to answer health checks.
     os.nice(options.niceness)
     try:
-        from app.nlp.gemm import choose_gemm, use_gemm
         from app.nlp.pipeline import load_pipeline
 
         gemm = choose_gemm(options.gemm)

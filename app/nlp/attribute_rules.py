@@ -80,7 +80,7 @@ def _parse_token(spec: object) -> list[tuple[str, str, Any]]:
         if attribute not in _COLUMNS:
             raise UnsupportedRule(f"token attribute {attribute!r}")
         if isinstance(value, dict):
-            if len(value) != 1 or next(iter(value)) not in ("IN", "NOT_IN", "REGEX"):
+            if attribute == "IS_SPACE" or len(value) != 1 or next(iter(value)) not in ("IN", "NOT_IN", "REGEX"):
                 raise UnsupportedRule(f"operator {value!r}")
             operator, operand = next(iter(value.items()))
             tests.append((attribute, operator.lower(), operand))
