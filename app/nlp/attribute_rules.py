@@ -57,13 +57,18 @@ class _Rule:
         return 1 + len(self.rest)
 
 
+def _array_value(value: str | bool) -> int:
+    """The value ``doc.to_array`` holds for ``value``: a flag's 0 or 1, a string's hash ("" is 0)."""
+    return int(value) if isinstance(value, bool) else get_string_id(value)
+
+
 def _test(column: int, operator: str, value: Any) -> TokenTest:
-    # The Matcher compares string attributes by their hash; so do these (the empty string is 0).
+    # The Matcher compares string attributes by their hash; so do these.
     if operator == "eq":
-        wanted = int(value) if isinstance(value, bool) else get_string_id(value)
+        wanted = _array_value(value)
         return lambda row, strings: row[column] == wanted
     if operator in ("in", "not_in"):
-        members = frozenset(get_string_id(item) for item in value)
+        members = frozenset(_array_value(item) for item in value)
         if operator == "in":
             return lambda row, strings: row[column] in members
         return lambda row, strings: row[column] not in members
@@ -120,7 +125,7 @@ class CompiledRules:
                 attribute, operator, value = key
                 index = by_column[_COLUMNS[attribute]]
                 for item in [value] if operator == "eq" else value:
-                    index.setdefault(int(item) if isinstance(item, bool) else get_string_id(item), []).append(rule)
+                    index.setdefault(_array_value(item), []).append(rule)
         return cls(by_column=by_column, unindexed=unindexed)
 
     def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
