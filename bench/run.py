@@ -47,7 +47,7 @@ LATENCY_GOAL = 3.0  # p99 at 50 % load <= 3 x the single-document parse time
 # -- (a) raw spaCy, stock and tuned, each in a fresh process -----------------------------------
 
 
-def measure_raw(mode: str, workers: int, quick: bool) -> dict[str, Any]:
+def run_raw(mode: str, workers: int, quick: bool) -> dict[str, Any]:
     """Run ``bench/raw.py`` in a process whose BLAS environment is that of ``mode``."""
     env = {k: v for k, v in os.environ.items() if k not in SINGLE_THREADED_BLAS}
     if mode == "tuned":
@@ -357,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {"mode": mode, "workers": workers, "machine": machine(), "started": started}
 
     print("raw spaCy, stock and tuned ...", file=sys.stderr)
-    report["raw"] = {mode: measure_raw(mode, workers, args.quick) for mode in ("stock", "tuned")}
+    report["raw"] = {mode: run_raw(mode, workers, args.quick) for mode in ("stock", "tuned")}
     report["stages"] = report["raw"]["tuned"].pop("stages")
     print("service over HTTP ...", file=sys.stderr)
     stamp = time.strftime("%Y%m%dT%H%M%S")
