@@ -44,6 +44,7 @@ METRICS = (
     "stancewire_batch_size",
     "stancewire_workers",
     "stancewire_worker_restarts_total",
+    "stancewire_worker_gemm",
     "stancewire_rejected_total",
     "stancewire_build_info",
 )
