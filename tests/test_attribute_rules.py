@@ -13,9 +13,9 @@ from spacy.tokens import Doc
 
 from app.evaluation import DEFAULT_GOLD, load_gold
 from app.nlp.attribute_rules import CompiledRules, FastAttributeRuler, UnsupportedRule, speed_up_attribute_ruler
-from tests.conftest import MODEL
+from tests.conftest import MODEL, SEED_ARTICLE_PATH
 
-SEED_ARTICLE = (DEFAULT_GOLD.parent.parent / "examples" / "seed_article.txt").read_text("utf-8")
+SEED_ARTICLE = SEED_ARTICLE_PATH.read_text("utf-8")
 # Sentences that reach the model's exception rules: contractions, slang, expletive "there",
 # object pronouns, auxiliaries used as main verbs, determiners used as pronouns, whitespace.
 EXCEPTIONS = [

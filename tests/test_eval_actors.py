@@ -14,12 +14,12 @@ from spacy.tokens import Doc
 
 from app.evaluation import DEFAULT_GOLD, evaluate, load_gold
 from app.nlp.types import Actor
+from tests.conftest import SEED_ARTICLE_PATH
 
-SEED = DEFAULT_GOLD.parent.parent / "examples" / "seed_article.txt"
 RECALL_FLOOR = 0.95
 
 needs_gold = pytest.mark.skipif(not DEFAULT_GOLD.exists(), reason="../shared/eval is not beside the repo")
-needs_seed = pytest.mark.skipif(not SEED.exists(), reason="../shared/examples is not beside the repo")
+needs_seed = pytest.mark.skipif(not SEED_ARTICLE_PATH.exists(), reason="../shared/examples is not beside the repo")
 
 
 @needs_gold
@@ -33,7 +33,7 @@ def test_actor_recall_on_the_dev_set(nlp: Language) -> None:
 @pytest.fixture(scope="module")
 def seed(nlp: Language) -> Doc:
     """The seed article through the whole pipeline."""
-    return nlp(Path(SEED).read_text(encoding="utf-8"))
+    return nlp(Path(SEED_ARTICLE_PATH).read_text(encoding="utf-8"))
 
 
 def mentions(doc: Doc, actor: Actor) -> set[tuple[str, int]]:
@@ -118,7 +118,7 @@ def test_actor_stage_costs_under_a_tenth_of_the_parse(nlp: Language) -> None:
 
     from app.nlp.pipeline import analyze_texts
 
-    text = Path(SEED).read_text(encoding="utf-8")
+    text = Path(SEED_ARTICLE_PATH).read_text(encoding="utf-8")
     analyze_texts(nlp, [text])  # warm the caches
     ratios = []
     for _ in range(7):

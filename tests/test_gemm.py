@@ -9,12 +9,11 @@ import pytest
 from spacy.language import Language
 from thinc.api import Model, NumpyOps, get_current_ops, set_current_ops, use_ops
 
-from app.evaluation import DEFAULT_GOLD
 from app.nlp.gemm import choose_gemm, use_gemm
 from app.nlp.pipeline import analyze_texts, load_pipeline
-from tests.conftest import MODEL
+from tests.conftest import MODEL, SEED_ARTICLE_PATH
 
-SEED_ARTICLE = (DEFAULT_GOLD.parent.parent / "examples" / "seed_article.txt").read_text("utf-8")
+SEED_ARTICLE = SEED_ARTICLE_PATH.read_text("utf-8")
 
 SENTENCES = [
     "The United States is urging China to press Russia to halt its aggression in Ukraine.",

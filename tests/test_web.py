@@ -13,10 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import SEED_ARTICLE_PATH
 from tests.live import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_ARTICLE = ROOT.parent / "shared" / "examples" / "seed_article.txt"
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -75,7 +75,7 @@ def test_page_and_its_files_are_served_offline(server: LiveServer) -> None:
 
 
 def test_seed_article_shows_the_request_row_the_graph_and_actor_details(page: Page, tmp_path: Path) -> None:
-    page.get_by_label("Article text").fill(SEED_ARTICLE.read_text("utf-8"))
+    page.get_by_label("Article text").fill(SEED_ARTICLE_PATH.read_text("utf-8"))
     page.get_by_role("button", name="Analyse").click()
 
     row = page.locator('#stances tbody tr[data-holder="United States"][data-event="REQUEST"][data-target="China"]')
