@@ -1,0 +1,572 @@
+"""Assemble the actors of one document from its names and head nouns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from app.nlp.actors.coreference import resolve_anaphora
+from app.nlp.actors.countries import inherit_countries
+from app.nlp.actors.names import find_names, is_org_entity, lexicon_spans, prefer_modifiers, sentence_index
+from app.nlp.actors.records import (
+    AFFILIATION_CODES,
+    MODIFIER_DEPS,
+    NOUNS,
+    Antecedent,
+    Draft,
+    FoundName,
+    mention_via,
+    person_code,
+    person_key,
+    strip_det,
+    title_case,
+)
+from app.nlp.gazetteer import Entry, Gazetteer
+from app.nlp.types import ActorKind, ActorMention, MentionVia
+
+# Roles in which a capital or seat acts, speaks or is acted upon (its government, not the place).
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "poss", "agent", "ROOT", "attr", "appos"})
+# How many sentences back a pronoun or definite nominal may look for its antecedent.
+_ANAPHOR_WINDOW = 3
+
+
+class ActorBuilder:
+    """Assemble the actors of one document."""
+
+    def __init__(self, doc: Doc, gaz: Gazetteer) -> None:
+        self.doc = doc
+        self.gaz = gaz
+        self.drafts: dict[tuple[Any, ...], Draft] = {}
+        self.covered: set[int] = set()  # tokens already inside a mention
+        self.places: dict[int, str] = {}  # head token of a place-only name -> the country it lies in
+        self.sent_index = sentence_index(doc)
+        self.spans: set[tuple[Any, int, int]] = set()  # (draft key, character span) of every mention
+        # Mentions other than pronouns by the sentence of their head: an anaphor looks back only
+        # _ANAPHOR_WINDOW sentences, so it scans those rather than every mention of the document.
+        self.by_sentence: dict[int, list[Antecedent]] = {}
+        # Mentions whose head lies in a later sentence than their last word: an anaphor in between reaches them.
+        self.ends_early: list[Antecedent] = []
+        self.ents: Sequence[Span] = doc.ents  # each read of doc.ents builds every span anew
+        self.lexicon = lexicon_spans(doc, gaz)
+        self.names = find_names(doc, gaz, self.ents)
+        # Token -> the names over it, in the order of self.names, so lookups by position need no scan.
+        self.names_at: dict[int, list[FoundName]] = {}
+        for name in self.names:
+            for i in range(name.start, name.end):
+                self.names_at.setdefault(i, []).append(name)
+        self.by_head: dict[int, list[FoundName]] = {}
+        # Tokens inside a listed name ("the African Union", "the West Bank") are never group nouns.
+        self.listed = {i for n in self.names if n.entry.via != "demonym" for i in range(n.start, n.end)}
+        self.people_nouns = {
+            n.end - 1 for n in self.names if n.entry.via == "demonym" and doc[n.end - 1].tag_ in {"NNS", "NNPS"}
+        }
+        self.person_ents = {i: ent for ent in self.ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
+        self.org_ents = {i: ent for ent in self.ents if is_org_entity(ent, gaz) for i in range(ent.start, ent.end)}
+
+    # -- drafts and mentions -------------------------------------------------------------------
+
+    def draft(self, key: tuple[Any, ...], name: str, kind: ActorKind, **codes: str | None) -> Draft:
+        """Return the draft for ``key``, creating it with these codes on first sight."""
+        draft = self.drafts.get(key)
+        if draft is None:
+            draft = Draft(key=key, name=name, kind=kind, order=len(self.drafts), **codes)  # type: ignore[arg-type]
+            self.drafts[key] = draft
+        return draft
+
+    def mention(
+        self, draft: Draft, start: int, end: int, head_i: int, via: MentionVia, *, chars: tuple[int, int] | None = None
+    ) -> None:
+        """Record one mention of ``draft`` over tokens [start, end)."""
+        doc = self.doc
+        char_start, char_end = chars or (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+        if (draft.key, char_start, char_end) in self.spans:
+            return
+        self.spans.add((draft.key, char_start, char_end))
+        mention = ActorMention(str(draft.key), char_start, char_end, start, end, head_i, self.sent_index[head_i], via)
+        draft.mentions.append(mention)
+        self.covered.update(range(start, end))
+        if via != "pronoun":  # a pronoun is never the antecedent of another
+            entry = (draft.order, len(self.spans), mention, draft)  # len(self.spans): mentions so far
+            self.by_sentence.setdefault(mention.sentence, []).append(entry)
+            if self.sent_index[end - 1] < mention.sentence:
+                self.ends_early.append(entry)
+
+    def antecedent_mentions(self, sentence: int) -> list[tuple[ActorMention, Draft]]:
+        """Return the mentions an anaphor in ``sentence`` may refer back to, by draft, then as recorded.
+
+        These are the mentions other than pronouns headed at most _ANAPHOR_WINDOW sentences back (or
+        later); their order is the one in which ties between equally near antecedents are broken.
+        """
+        entries = [e for n in range(sentence - _ANAPHOR_WINDOW, sentence + 1) for e in self.by_sentence.get(n, ())]
+        entries += [e for e in self.ends_early if e[2].sentence > sentence]
+        entries.sort(key=lambda e: (e[0], e[1]))
+        return [(mention, draft) for _, _, mention, draft in entries]
+
+    # -- the passes ----------------------------------------------------------------------------
+
+    def run(self) -> list[Draft]:
+        """Run every pass and return the drafts."""
+        for name in self.names:
+            head = self.governor(name)
+            if head is not None:
+                name.used = True
+                self.by_head.setdefault(head, []).append(name)
+        for head_i in sorted(self.heads()):
+            self.build_head(self.doc[head_i])
+        for name in self.names:
+            if not name.used:
+                self.build_name(name)
+        resolve_anaphora(self)
+        inherit_countries(self)
+        return [draft for draft in self.drafts.values() if draft.mentions]
+
+    def heads(self) -> set[int]:
+        """Return the tokens that head a person, group or organisation phrase."""
+        heads = set(self.by_head)
+        named = {i for n in self.names if n.entry.type in {"country", "seat"} for i in range(n.start, n.end)}
+        for ent in self.ents:
+            if ent.root.i in named and (ent.root.i in self.org_ents or ent.label_ == "PERSON"):
+                for t in ent:  # the NER's "ORG" or "PERSON" is just a country, demonym or capital
+                    self.org_ents.pop(t.i, None)
+                    self.person_ents.pop(t.i, None)
+            elif ent.label_ == "PERSON" or ent.root.i in self.org_ents:
+                heads.add(ent.root.i)
+        for end_i, (_, phrase) in self.lexicon.items():
+            token = self.doc[end_i]
+            if (
+                token.dep_ != "compound"
+                and token.pos_ in NOUNS
+                and phrase not in self.gaz.state_heads
+                and end_i not in self.listed
+            ):
+                heads.add(end_i)
+        return heads
+
+    def governor(self, name: FoundName) -> int | None:
+        """Return the head of the actor phrase ``name`` belongs to, or None if it stands alone."""
+        token = self.doc[name.end - 1] if name.end - name.start == 1 else self.doc[name.start : name.end].root
+        while token.dep_ == "conj" and token.head.dep_ in MODIFIER_DEPS and token.head.i < token.i:
+            token = token.head
+        head: Token | None = None
+        if token.dep_ in MODIFIER_DEPS and token.head.i != token.i:
+            head = token.head
+        elif token.dep_ == "npadvmod" and token.head.dep_ == "amod":  # "Vietnamese-led forces"
+            head = token.head.head
+        elif token.dep_ == "pobj" and name.entry.type != "person":
+            head = self.prepositional_head(token, name)
+        if head is not None and head.lower_ in self.gaz.place_nouns and head.dep_ == "pobj":
+            head = self.prepositional_head(head, name)  # "the government of Sindh province"
+        if head is None:
+            return None
+        while head.dep_ in {"compound", "appos"} and head.head.pos_ in NOUNS and head.head.i > head.i:
+            head = head.head
+        return head.i if self.actor_noun(head) is not None else None
+
+    def prepositional_head(self, token: Token, name: FoundName) -> Token | None:
+        """Return the actor noun a country is attached to by "of", "in" or "based in", if any."""
+        prep = token.head
+        noun = prep.head
+        if noun.pos_ == "VERB" and noun.dep_ == "acl" and noun.lemma_ in {"base", "operate", "station", "live"}:
+            noun = noun.head
+        if noun.pos_ not in NOUNS or name.entry.type not in {"country", "seat"}:
+            return None
+        kind = self.actor_noun(noun)
+        if prep.lower_ == "of" and kind in {"person", "group", "state"}:
+            return noun
+        # A country (never a capital: that is a place) in which a group or organisation is based is its country.
+        if prep.lower_ in {"in", "from", "at"} and kind in {"group", "org"} and name.entry.via != "capital":
+            return noun
+        return None
+
+    def actor_noun(self, token: Token) -> str | None:
+        """Classify a noun as the head of a person, group, state or organisation phrase."""
+        if token.pos_ not in NOUNS:
+            return None
+        if token.i in self.person_ents:
+            return "person"
+        if token.i in self.org_ents:
+            return "org"
+        if token.i in self.people_nouns:
+            return "group"  # "Bosnian Serbs": a people named by a demonym noun, of the modifier's country
+        lexical = self.lexicon.get(token.i)
+        if lexical is None or token.i in self.listed:
+            return None  # "the African Union" is a listed organisation, not a group of unions
+        phrase = lexical[1]
+        if phrase in self.gaz.state_heads:
+            return "state"
+        if phrase in self.gaz.titles and token.tag_ in {"NN", "NNP"}:
+            return "person"
+        if phrase in self.gaz.group_heads:
+            if token.tag_ == "NN" and token.dep_ == "dobj" and not any(True for _ in token.lefts):
+                return None  # a bare singular object is a mass noun ("share intelligence"), not a body
+            return "group"
+        return "person" if phrase in self.gaz.titles else None
+
+    # -- phrases with a head noun --------------------------------------------------------------
+
+    def build_head(self, head: Token) -> None:
+        """Build the person, group, state or organisation actor a head noun stands for."""
+        kind = self.actor_noun(head)
+        names = self.by_head.get(head.i, [])
+        if kind == "person":
+            self.build_person(head, names)
+        elif kind == "group":
+            self.build_group(head, names)
+        elif kind == "state":
+            self.build_state_head(head, names)
+        elif kind == "org":
+            self.build_org(head, names)
+
+    def phrase_bounds(self, head: Token, names: Sequence[FoundName]) -> tuple[int, int]:
+        """Return the token span of the noun phrase up to its head, plus any absorbed names after it."""
+        start = head.left_edge.i
+        for child in head.lefts:
+            start = min(start, child.left_edge.i)
+        end = head.i + 1
+        for name in names:
+            start, end = min(start, name.start), max(end, name.end)
+        return start, end
+
+    def affiliation(self, names: Sequence[FoundName]) -> tuple[str | None, str | None, str | None]:
+        """Return (country code, kind of organisation, sector) that the absorbed names give."""
+        for name in names:
+            entry = name.entry
+            if entry.type == "country":
+                return entry.key, None, None
+            if entry.type == "seat":
+                seat = self.gaz.seats[entry.key]
+                if seat.country:
+                    return seat.country, None, seat.sector
+        for name in names:
+            if name.entry.type == "org":
+                org = self.gaz.organizations[name.entry.key]
+                code = AFFILIATION_CODES.get(org.kind, org.country)
+                if code is None and org.kind == "armed_group":
+                    code = "IMG"
+                return code, org.kind, org.sector
+        return None, None, None
+
+    def build_person(self, head: Token, names: Sequence[FoundName]) -> None:
+        """A named or titled individual."""
+        doc = self.doc
+        start, end = self.phrase_bounds(head, names)
+        end = max(end, self.post_end(head))
+        country, _, _ = self.affiliation(names)
+        title = self.title_in(start, head.i + 1)
+        sector = self.gaz.titles.get(title.lower()) if title else None
+        person_name: str | None = None
+        known = next(
+            (self.gaz.persons[n.entry.key] for n in self.names_at.get(head.i, ()) if n.entry.type == "person"), None
+        )
+        ent = self.person_ents.get(head.i)
+        if known is not None:
+            person_name = known.name
+            country = country or person_code(self.gaz, known)
+            title = title or known.title
+            sector = sector or "GOV"
+        elif ent is not None:
+            person_name = ent.text
+        if title is None and person_name is None:
+            return
+        via: MentionVia = "name" if person_name else "title"
+        draft = self.appositive_person(head)
+        if draft is None and person_name is None and country is None:
+            draft = self.antecedent_person(title, head)
+            via = "nominal"
+        anchor = self.unnamed_anchor(head) if draft is None and person_name is None else None
+        if anchor is not None:  # "Kenzo Oshima, the UN Coordinator": the NER missed the name it stands beside
+            person_name = anchor.text
+            draft = self.draft(
+                person_key(person_name),
+                person_name,
+                "person",
+                country=country,
+                sector=sector,
+                title=title_case(title),
+            )
+            self.mention(draft, anchor.start, anchor.end, anchor.end - 1, "name")
+        if draft is None:
+            key = person_key(person_name) if person_name else ("person", title, country)
+            label = strip_det(person_name or doc[start:end].text)
+            draft = self.draft(key, label, "person", country=country, sector=sector, title=title_case(title))
+        elif person_name and draft.mentions and all(m.via != "name" for m in draft.mentions):
+            draft.name = person_name  # "Quatar's emir, Sheikh Hamad ...": the name is the better label
+        draft.country = draft.country or country
+        draft.title = draft.title or title_case(title)
+        draft.sector = draft.sector or sector
+        self.mention(draft, start, end, head.i, via)
+
+    def unnamed_anchor(self, head: Token) -> Span | None:
+        """Return the proper name a title stands in apposition to, if nothing else claims it."""
+        anchor = head.head
+        if head.dep_ != "appos" or anchor.pos_ != "PROPN" or anchor.i > head.i:
+            return None
+        start = min((c.i for c in anchor.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), default=anchor.i)
+        if anchor.i in self.names_at or anchor.i in self.org_ents:
+            return None
+        return self.doc[start : anchor.i + 1]
+
+    def appositive_person(self, head: Token) -> Draft | None:
+        """Return the person this phrase stands in apposition to ("Kenzo Oshima, the UN Coordinator")."""
+        if head.dep_ == "appos" and head.head.i < head.i:
+            for draft in self.drafts.values():
+                if draft.kind == "person" and any(m.head_i == head.head.i for m in draft.mentions):
+                    return draft
+        return self.preceding_title(head)
+
+    def preceding_title(self, head: Token) -> Draft | None:
+        """Return the unnamed titled person right before ", Name" ("Qatar's emir, Sheikh Hamad, launched").
+
+        The parser often misses this apposition; a title phrase that ends at the comma before a
+        person's name is that person whatever the parse says.
+        """
+        if head.i not in self.person_ents:
+            return None
+        return self.title_before(min(self.person_ents[head.i].start, head.left_edge.i))
+
+    def title_before(self, start: int) -> Draft | None:
+        """Return the unnamed titled person whose phrase ends at the comma before token ``start``."""
+        if start < 2 or self.doc[start - 1].text != ",":
+            return None
+        for draft in self.drafts.values():
+            untitled = draft.kind == "person" and all(m.via == "title" for m in draft.mentions)
+            if untitled and any(m.token_end == start - 1 for m in draft.mentions):
+                return draft
+        return None
+
+    def appositive_named(self, head: Token) -> Draft | None:
+        """Return the named organisation or group an unnamed group noun stands in apposition to."""
+        if head.dep_ != "appos" or head.head.i > head.i:
+            return None
+        for draft in self.drafts.values():
+            if draft.kind in {"organization", "ngo", "igo", "armed_group"} and any(
+                m.head_i == head.head.i and m.via != "nominal" for m in draft.mentions
+            ):
+                return draft
+        return None
+
+    def post_end(self, head: Token) -> int:
+        """Return the end of a "to China" post after an ambassador's title (the post, not his country)."""
+        end = head.i + 1
+        if head.lower_ not in self.gaz.post_titles:
+            return end
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ in self.gaz.post_preps:
+                end = max(end, child.right_edge.i + 1)
+        following = head.nbor() if head.i + 1 < len(self.doc) else None
+        if end == head.i + 1 and following is not None and following.lower_ in self.gaz.post_preps:
+            # The parser often hangs "to China" on the verb; a country right after the title is still the post.
+            after = self.names_at.get(head.i + 2, ())
+            post = next((n for n in after if n.start == head.i + 2 and n.entry.type == "country"), None)
+            if post is not None:
+                end = post.end
+        return end
+
+    def antecedent_person(self, title: str | None, head: Token) -> Draft | None:
+        """Return the latest earlier person with this title: "The ambassador" after "the U.S. Ambassador"."""
+        if title is None or not any(c.lower_ in {"the", "this", "that"} for c in head.lefts):
+            return None
+        best: Draft | None = None
+        best_pos = -1
+        for draft in self.drafts.values():
+            if draft.kind == "person" and draft.title and draft.title.lower() == title.lower():
+                pos = max((m.token_start for m in draft.mentions if m.token_start < head.i), default=-1)
+                if pos > best_pos:
+                    best, best_pos = draft, pos
+        return best
+
+    def title_in(self, start: int, end: int) -> str | None:
+        """Return the title that ends the phrase ("deputy chief" is a chief), else the longest inside it."""
+        at_end = self.lexicon.get(end - 1)
+        if at_end is not None and at_end[1] in self.gaz.titles and at_end[0] >= start:
+            return self.doc[at_end[0] : end].text
+        best: tuple[int, str] | None = None
+        for end_i in range(start, end):  # the lexicon's phrases do not overlap: this is their order
+            lexical = self.lexicon.get(end_i)
+            if lexical is None:
+                continue
+            phrase_start, phrase = lexical
+            if start <= phrase_start and phrase in self.gaz.titles:
+                length = end_i - phrase_start
+                if best is None or length > best[0]:
+                    best = (length, self.doc[phrase_start : end_i + 1].text)
+        return best[1] if best else None
+
+    def build_group(self, head: Token, names: Sequence[FoundName]) -> None:
+        """A collective named by a head noun; one group per country for "Hungarian and Romanian officials"."""
+        phrase_start, phrase = self.lexicon.get(head.i, (head.i, "people"))
+        sector = self.gaz.group_heads.get(phrase, "CVL")
+        for child in head.lefts:
+            # "rebel leaders", "army officers": a more specific modifier decides the sector.
+            child_lex = self.lexicon.get(child.i)
+            specific = (
+                child.dep_ in {"compound", "amod"}
+                and child.i not in self.listed
+                and child_lex
+                and child_lex[1] in self.gaz.group_heads
+            )
+            if specific and child_lex and sector in {"GOV", "CVL", "ELI"}:
+                sector = self.gaz.group_heads[child_lex[1]]
+        names = prefer_modifiers(names, head)
+        countries = [n for n in names if n.entry.type in {"country", "seat"}]
+        if len(countries) > 1:
+            for name in countries:
+                code, _, _ = self.affiliation([name])
+                label = f"{self.doc[name.start : name.end].text} {head.text}"
+                draft = self.draft(
+                    ("group", code, sector, head.lemma_.lower()), label, "group", country=code, sector=sector
+                )
+                self.mention(
+                    draft, name.start, name.end, head.i, mention_via(name), chars=(name.char_start, name.char_end)
+                )
+            return
+        if not names and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.lefts):
+            return  # "its forces": the pronoun carries the actor, resolved with the other anaphors
+        code, org_kind, _ = self.affiliation(names)
+        kind: ActorKind = "armed_group" if org_kind == "armed_group" else "group"
+        start, end = self.phrase_bounds(head, names)
+        named = self.appositive_named(head) if not names else None
+        if named is not None:  # "The Teachers' Union (TU), the umbrella union for ...": the same organisation
+            self.mention(named, start, head.i + 1, head.i, "nominal")
+            return
+        start = min(start, phrase_start)
+        label = strip_det(self.doc[start : head.i + 1].text)
+        draft = self.draft(("group", code, sector, head.lemma_.lower()), label, kind, country=code, sector=sector)
+        via: MentionVia = mention_via(names[0]) if names else "nominal"
+        self.mention(draft, start, end, head.i, via)
+
+    def build_state_head(self, head: Token, names: Sequence[FoundName]) -> None:
+        """ "The Sudanese government", "Romania's new government": the state itself."""
+        countries = [n for n in names if n.entry.type in {"country", "seat"}]
+        for name in countries:
+            code, _, _ = self.affiliation([name])
+            if code is None:
+                continue
+            draft = self.state(code)
+            if len(countries) > 1:
+                self.mention(
+                    draft, name.start, name.end, head.i, mention_via(name), chars=(name.char_start, name.char_end)
+                )
+            else:
+                start, end = self.phrase_bounds(head, names)
+                self.mention(draft, start, end, head.i, mention_via(name))
+
+    def build_org(self, head: Token, names: Sequence[FoundName]) -> None:
+        """An organisation the NER found that the gazetteer does not list."""
+        ent = self.org_ents[head.i]
+        overlapping = [self.names_at.get(i, []) for i in range(ent.start, ent.end)]
+        if any(n.entry.type in {"org", "person"} for names_at in overlapping for n in names_at):
+            return  # a listed organisation inside: the gazetteer name wins
+        # By start token, then in list order: the order of self.names.
+        inner = [
+            n
+            for i, names_at in enumerate(overlapping, ent.start)
+            for n in names_at
+            if n.start == i and n.end <= ent.end
+        ]
+        for name in inner:
+            name.used = True
+        previous = self.parenthesised_alias(ent)
+        if previous is not None:  # "the Liberian Peace Council (LPC)": the acronym is the same organisation
+            self.mention(previous, ent.start, ent.end, head.i, "acronym")
+            return
+        code, _, _ = self.affiliation([*inner, *names])
+        words = {t.lower_ for t in ent}
+        sector = next((self.gaz.org_sector_words[w] for w in words if w in self.gaz.org_sector_words), None)
+        sector = sector or self.gaz.group_heads.get(ent.root.lower_)  # "Latvian Constitutional Court": JUD
+        kind: ActorKind = "organization"
+        if code is None and words & self.gaz.ngo_name_words:
+            kind = "ngo"
+        label = strip_det(ent.text)
+        draft = self.draft(("org", label.lower()), label, kind, country=code, sector=sector)
+        start = ent.start
+        if start > 0 and self.doc[start - 1].lower_ == "the":
+            start -= 1
+        self.mention(draft, start, ent.end, head.i, "name")
+
+    def parenthesised_alias(self, ent: Span) -> Draft | None:
+        """Return the actor named just before "(ACRONYM)", if ``ent`` is such an acronym."""
+        doc = self.doc
+        if ent.start < 2 or ent.end >= len(doc) or doc[ent.start - 1].text != "(" or doc[ent.end].text != ")":
+            return None
+        for draft in self.drafts.values():
+            if draft.kind != "person" and any(m.token_end == ent.start - 1 for m in draft.mentions):
+                return draft
+        return None
+
+    # -- names standing alone ------------------------------------------------------------------
+
+    def state(self, code: str) -> Draft:
+        """Return the state actor for an ISO code (or an affiliation code)."""
+        country = self.gaz.countries.get(code)
+        name = country["name"] if country else code
+        return self.draft(("state", code), name, "state", country=code)
+
+    def build_name(self, name: FoundName) -> None:
+        """A name that heads its own phrase: a state, organisation, seat or known person."""
+        entry = name.entry
+        start, end = name.start, name.end
+        root = self.doc[start:end].root
+        if entry.via == "province" or (entry.via in {"capital", "seat"} and not self.acts(root)):
+            # A place where something happens, not the government acting: it only lends its country.
+            code = self.place_country(entry)
+            if code is not None:
+                self.places[root.i] = code
+            return
+        if start > 0 and self.doc[start - 1].lower_ == "the" and self.doc[start - 1].head.i == root.i:
+            start -= 1
+        first = self.doc[name.start]
+        # A name inside a hyphenated token ("U.S.-China") keeps its own character span.
+        inside_token = name.end - name.start == 1 and (name.char_start, name.char_end) != (
+            first.idx,
+            first.idx + len(first),
+        )
+        chars = (name.char_start, name.char_end) if inside_token else None
+        if chars is None and start < name.start:
+            chars = (self.doc[start].idx, name.char_end)
+        if entry.type == "country":
+            self.mention(self.state(entry.key), start, end, root.i, mention_via(name), chars=chars)
+        elif entry.type == "seat":
+            seat = self.gaz.seats[entry.key]
+            draft = self.org(seat.org) if seat.org else self.state(seat.country or "")
+            self.mention(draft, start, end, root.i, "seat", chars=chars)
+        elif entry.type == "org":
+            self.mention(self.org(entry.key), start, end, root.i, mention_via(name), chars=chars)
+        elif entry.type == "person" and root.i not in self.covered:
+            person = self.gaz.persons[entry.key]
+            titled = self.title_before(name.start)
+            if titled is not None:  # "Qatar's emir, Sheikh Hamad": the title was this person
+                titled.name = person.name
+                titled.country = titled.country or person_code(self.gaz, person)
+                self.mention(titled, start, end, root.i, "name", chars=chars)
+                return
+            key = person_key(person.name)
+            draft = self.draft(
+                key, person.name, "person", country=person_code(self.gaz, person), sector="GOV", title=person.title
+            )
+            self.mention(draft, start, end, root.i, "name", chars=chars)
+
+    def place_country(self, entry: Entry) -> str | None:
+        """Return the country a place-only name lies in."""
+        if entry.type == "country":
+            return entry.key
+        if entry.type == "seat":
+            return self.gaz.seats[entry.key].country
+        return None
+
+    def org(self, org_id: str) -> Draft:
+        """Return the actor of a listed organisation."""
+        org = self.gaz.organizations[org_id]
+        return self.draft(("org", org_id), org.name, org.kind, country=org.country, sector=org.sector)  # type: ignore[arg-type]
+
+    def acts(self, token: Token) -> bool:
+        """True where a capital or seat acts, speaks or is acted upon, rather than naming a place."""
+        while token.dep_ == "conj" and token.head.i != token.i:
+            token = token.head
+        if token.dep_ == "pobj":
+            return token.head.lower_ not in self.gaz.locative_preps
+        if token.dep_ == "compound":
+            return self.actor_noun(token.head) is not None
+        return token.dep_ in _ARGUMENT_DEPS

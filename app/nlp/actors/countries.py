@@ -1,0 +1,113 @@
+"""Give actors that name no country the country their sentence gives."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+from app.nlp.actors.records import AFFILIATION_CODES, NOUNS
+from app.nlp.gazetteer import Gazetteer
+
+if TYPE_CHECKING:  # the builder runs this pass on itself
+    from app.nlp.actors.builder import ActorBuilder
+
+# Affiliation codes that name no country to inherit.
+_NON_STATE_CODES = frozenset({*AFFILIATION_CODES.values(), "IMG"})
+# Kinds of actor that take the country of the sentence they act in when nothing names their own.
+_INHERITING_KINDS = frozenset({"person", "group", "organization"})
+# Prepositions by which a phrase places its head noun ("demonstrators in Baghdad", "a missionary from X").
+_PLACING_PREPS = frozenset({"in", "from", "of", "at", "inside", "across", "throughout"})
+
+
+def inherit_countries(builder: ActorBuilder) -> None:
+    """Give an actor no name codes ("demonstrators", "President Dos Santos") the country its sentence gives.
+
+    CAMEO codes an unnamed domestic group or a person of unstated nationality by the country they act
+    in: first a place in their own phrase ("demonstrators in Baghdad"), then, for a group, the one
+    country its sentence locates things in ("people blocked streets in Hong Kong in defiance of
+    Chinese authorities"), else the one country that the places and named actors of their sentences
+    share ("President Dos Santos ... UNITA"). A place-only name
+    ("in Algiers") lends its country to an unnamed collective only (a group noun), never to a person
+    or an organisation, and never becomes an actor itself. With two candidates nothing is inherited.
+    """
+    doc = builder.doc
+    coded = [d for d in builder.drafts.values() if d.country and d.country not in _NON_STATE_CODES]
+    by_sentence: dict[int, set[str]] = {}
+    for draft in coded:
+        for mention in draft.mentions:
+            if mention.via != "pronoun" and draft.country:
+                by_sentence.setdefault(mention.sentence, set()).add(draft.country)
+    # Syntax never crosses a sentence: index heads and places by sentence, so that the checks
+    # below stay linear in the length of the document.
+    heads: dict[int, set[int]] = {}
+    for d in builder.drafts.values():
+        for m in d.mentions:
+            if m.via != "pronoun":
+                heads.setdefault(m.sentence, set()).add(m.head_i)
+    places: dict[int, set[str]] = {}
+    place_tokens: dict[int, list[tuple[int, str]]] = {}
+    for token_i, code in builder.places.items():
+        places.setdefault(builder.sent_index[token_i], set()).add(code)
+        place_tokens.setdefault(builder.sent_index[token_i], []).append((token_i, code))
+    located = {n: set(codes) for n, codes in places.items()}  # countries a sentence places things in
+    for draft in coded:
+        for mention in draft.mentions:
+            if draft.kind == "state" and draft.country and _in_place_phrase(doc[mention.head_i], builder.gaz):
+                located.setdefault(mention.sentence, set()).add(draft.country)
+    for draft in builder.drafts.values():
+        if draft.country or draft.kind not in _INHERITING_KINDS:
+            continue
+        named = [m for m in draft.mentions if m.via != "pronoun"]
+        own_heads = {m.head_i for m in named}
+        if any(
+            _places_head(doc[h], n)
+            for m in named
+            for n in _phrase_nouns(doc[m.head_i])
+            for h in heads.get(m.sentence, set()) - own_heads
+        ):
+            continue  # "(a mission of) observers from the OSCE": the actor in its own phrase is its affiliation
+        collective = draft.kind == "group"
+        own = {code for m in named for i, code in place_tokens.get(m.sentence, []) if _places_head(doc[i], m.head_i)}
+        if collective and len(own) == 1:
+            draft.country = own.pop()
+            continue
+        where = {code for m in named for code in located.get(m.sentence, set())}
+        if collective and len(where) == 1:
+            draft.country = where.pop()
+            continue
+        candidates = {code for m in named for code in by_sentence.get(m.sentence, set())}
+        if collective:
+            candidates |= {code for m in named for code in places.get(m.sentence, set())}
+        if len(candidates) == 1:
+            draft.country = candidates.pop()
+
+
+def _in_place_phrase(token: Token, gaz: Gazetteer) -> bool:
+    """True for a name in a locative phrase ("in Hong Kong", "across Syria and Iraq")."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ in gaz.locative_preps
+
+
+def _phrase_nouns(head: Token) -> list[int]:
+    """Return a noun and the noun it is "of" ("observers" in "a mission of observers")."""
+    nouns = [head.i]
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.pos_ in NOUNS:
+        nouns.append(head.head.head.i)
+    return nouns
+
+
+def _places_head(place: Token, head_i: int) -> bool:
+    """True if ``place`` sits in a prepositional phrase of the noun at ``head_i`` ("demonstrators in X")."""
+    current = place
+    for _ in range(6):
+        if current.dep_ == "pobj" and current.head.dep_ == "prep" and current.head.lower_ in _PLACING_PREPS:
+            current = current.head.head
+        elif current.dep_ in {"compound", "conj", "appos"} or (current.dep_ == "acl" and current.tag_ == "VBN"):
+            current = current.head  # "the capital city of Algiers", "a newspaper based in Beirut"
+        else:
+            return False
+        if current.i == head_i:
+            return True
+    return False

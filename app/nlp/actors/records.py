@@ -1,0 +1,83 @@
+"""Actors under construction: names found in the text, drafts, and how their codes are displayed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.nlp.gazetteer import Entry, Gazetteer, Person
+from app.nlp.types import ActorKind, ActorMention, MentionVia
+
+# Dependencies through which a word modifies the noun phrase it belongs to.
+MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "nummod"})
+NOUNS = frozenset({"NOUN", "PROPN"})
+# Codes an affiliation to an international or armed organisation lends a person or group.
+AFFILIATION_CODES = {"igo": "IGO", "ngo": "NGO"}
+PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+
+
+@dataclass(slots=True)
+class FoundName:
+    """A gazetteer name found in the text, before the parse decides what it is."""
+
+    start: int  # token offsets, end exclusive
+    end: int
+    entry: Entry
+    char_start: int
+    char_end: int
+    used: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class Draft:
+    """An actor being assembled; mentions carry the draft key until ids are given."""
+
+    key: Any  # a tuple while building; the actor id in update_salience
+    name: str
+    kind: ActorKind
+    country: str | None = None
+    sector: str | None = None
+    title: str | None = None
+    mentions: list[ActorMention] = field(default_factory=list)
+    order: int = 0  # when the builder created it: equally near antecedents are tried in this order
+
+
+# A mention an anaphor may refer back to: (its draft's order, when it was recorded, the mention, its draft).
+Antecedent = tuple[int, int, ActorMention, Draft]
+
+
+def mention_via(name: FoundName) -> MentionVia:
+    """Map a gazetteer entry's naming onto a mention's ``via``."""
+    via = name.entry.via
+    return "name" if via == "province" else via
+
+
+def person_code(gaz: Gazetteer, person: Person) -> str | None:
+    """Return a known person's country, or the code of the organisation he belongs to."""
+    if person.country:
+        return str(person.country)
+    if person.org:
+        org = gaz.organizations[person.org]
+        return AFFILIATION_CODES.get(org.kind, org.country) or ("IMG" if org.kind == "armed_group" else None)
+    return None
+
+
+def person_key(name: str) -> tuple[str, str]:
+    """Fold a person's mentions by surname: "Yasser Arafat" and "Arafat" are one actor."""
+    return ("person", name.rsplit(maxsplit=1)[-1].lower())
+
+
+def strip_det(text: str) -> str:
+    """Drop a leading article from an actor's display name."""
+    for article in ("the ", "The ", "a ", "A ", "an ", "An "):
+        if text.startswith(article):
+            return text[len(article) :]
+    return text
+
+
+def title_case(title: str | None) -> str | None:
+    """Display a title capitalised as in "Ambassador", "Prime Minister"."""
+    if title is None:
+        return None
+    small = {"of", "the", "for", "and", "to"}
+    return " ".join(w[:1].upper() + w[1:] if w.islower() and w not in small else w for w in title.split())

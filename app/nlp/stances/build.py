@@ -1,0 +1,133 @@
+"""Turn matched triggers into stances, sentence by sentence."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from app.nlp import syntax
+from app.nlp.lexicon import load_lexicon
+from app.nlp.stances.candidates import ActorIndex, Candidates
+from app.nlp.stances.context import Context, Memo
+from app.nlp.stances.derived import deontic_requests, derived_stance
+from app.nlp.stances.roles import content_span, counterparts, phrase_actors, resolve, role_tokens, trigger_span
+from app.nlp.stances.scoring import DERIVED_BONUS, confidence, modality_of, speaker_id
+from app.nlp.stances.topic import is_off_topic
+from app.nlp.stances.triggers import Match
+from app.nlp.types import Stance, TextSpan
+
+
+def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None:
+    """Turn a matched trigger into a stance and its intent framing, or None when the text names no holder."""
+    frame = match.entry.frame
+    holders = resolve(match, frame.holder, ctx, set())
+    if not holders:
+        return None
+    targets = resolve(match, frame.target, ctx, set(holders))
+    if not targets and match.entry.pos == "verb":
+        targets = _shared_targets(match, ctx, set(holders))
+    speaker = speaker_id(match, ctx, holders)
+    if not targets and "counterpart" in frame.target:
+        targets = counterparts(ctx, holders, {*holders, *([speaker] if speaker else [])})
+    modality, framing = modality_of(match, ctx)
+    stance = Stance(
+        holder=holders,
+        target=targets,
+        event=match.entry.event,
+        trigger=trigger_span(match),
+        sentence=ctx.sentence_index,
+        evidence=TextSpan(start=ctx.sentence.start_char, end=ctx.sentence.end_char),
+        mode=match.entry.mode,
+        cameo=match.entry.cameo,
+        modality=modality,
+        content=content_span(match, ctx),
+        attributed_to=speaker,
+        confidence=confidence(match, ctx, modality, bool(targets)),
+    )
+    return stance, framing
+
+
+def _shared_targets(match: Match, ctx: Context, exclude: set[str]) -> list[str]:
+    """Find targets through a coordinated verb sharing its object ("donated and delivered goods to X")."""
+    for conjunct in match.token.conjuncts:
+        if conjunct.pos_ != "VERB":
+            continue
+        sibling = Match(token=conjunct, entry=match.entry, anchor=conjunct)
+        found = resolve(sibling, match.entry.frame.target, ctx, exclude)
+        if found:
+            return found
+    return []
+
+
+def _suppressed(match: Match, ctx: Context) -> bool:
+    """Tell whether a noun trigger is only the content of a verb trigger ("lifted a curfew")."""
+    if match.entry.pos != "noun":
+        return False
+    governor = syntax.light_governor(match.anchor)
+    outer = ctx.match(governor) if governor is not None else None
+    if outer is None or not _argument_of(match.anchor, outer):
+        return False
+    own = ("poss", "by", "mod", "between")
+    return not any(phrase_actors(t, ctx, set()) for role in own for t in role_tokens(match, role))
+
+
+def _argument_of(noun: Token, outer: Match) -> bool:
+    """Tell whether a noun is an argument the governing trigger's frame reads, not a circumstance ("during X")."""
+    top = noun
+    while top.dep_ in ("compound", "conj", "appos", "nmod", "amod") and top.head.i != top.i:
+        top = top.head
+    if top.dep_ != "pobj":
+        return True
+    frame = outer.entry.frame
+    return f"prep:{top.head.lower_}" in (*frame.target, *frame.content)
+
+
+def sentence_stances(ctx: Context) -> list[Stance]:
+    """Return the stances of one sentence, best first, one per (event, holder, target)."""
+    if is_off_topic(ctx.tokens(ctx.candidates.off_topic), ctx.cues, ctx.actors.by_token):
+        return []
+    found: list[Stance] = []
+    for token in ctx.tokens(ctx.candidates.triggers):
+        match = ctx.match(token)
+        if match is None or _suppressed(match, ctx):
+            continue
+        built = build_stance(match, ctx)
+        if built is None:
+            continue
+        stance, framing = built
+        found.append(stance)
+        derived = derived_stance(stance, framing)
+        if derived is not None:
+            stance.confidence = max(stance.confidence - DERIVED_BONUS, 0.05)
+            found.append(derived)
+    found.extend(deontic_requests(ctx))
+    return _deduplicate(found)
+
+
+def _deduplicate(stances: list[Stance]) -> list[Stance]:
+    best: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Stance] = {}
+    for stance in stances:
+        key = (stance.event, tuple(sorted(stance.holder)), tuple(sorted(stance.target)))
+        if key not in best or stance.confidence > best[key].confidence:
+            best[key] = stance
+    return sorted(best.values(), key=lambda s: -s.confidence)
+
+
+def extract_stances(doc: Doc) -> list[Stance]:
+    """Return every stance in ``doc``, sentence by sentence."""
+    lexicon = load_lexicon()
+    actors = ActorIndex.build(doc._.actors or [], doc._.actor_mentions or [])
+    candidates = Candidates.find(doc, lexicon)
+    memo = Memo()
+    stances: list[Stance] = []
+    for index, sentence in enumerate(doc.sents):
+        ctx = Context(
+            doc=doc,
+            sentence=sentence,
+            sentence_index=index,
+            actors=actors,
+            lexicon=lexicon,
+            candidates=candidates,
+            memo=memo,
+        )
+        stances.extend(sentence_stances(ctx))
+    return stances

@@ -1,0 +1,108 @@
+"""Stances implied by others: an intended act as a commitment or threat, an obligation as a request."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Token
+
+from app.nlp import syntax
+from app.nlp.lexicon import Cues
+from app.nlp.stances.context import Context
+from app.nlp.stances.roles import phrase_actors, phrase_span
+from app.nlp.stances.scoring import (
+    BASE_CONFIDENCE,
+    DEPTH_PENALTY,
+    DERIVED_BONUS,
+    TARGET_BONUS,
+    clause_depth,
+)
+from app.nlp.types import Stance, TextSpan
+
+# Categories whose intended performance is itself a commitment to cooperate (CAMEO 03) ...
+COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+# ... or a threat (CAMEO 13).
+CONFLICTUAL = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"})
+# Acts of armed force: preparing them is mobilizing.
+MILITARY = frozenset({"ASSAULT", "MOBILIZE"})
+
+
+def derived_stance(stance: Stance, framing: str | None) -> Stance | None:
+    """Report an intended act as the commitment it expresses: AGREE to cooperate, or THREATEN to harm.
+
+    A negated agreement ("will not accept", "failed to reach agreement") is itself a rejection.
+    """
+    if stance.modality == "negated" and stance.event == "AGREE":
+        return replace(
+            stance, event="REJECT", mode=None, cameo=None, modality="asserted", confidence=stance.confidence + 0.2
+        )
+    if stance.modality != "intended":
+        return None
+    if framing == "preparation" and stance.event in MILITARY:
+        event = "MOBILIZE"  # readying an attack is a show of force (CAMEO 15), not yet a threat
+    elif framing == "ultimatum" or stance.event in CONFLICTUAL:
+        event = "THREATEN"
+    elif stance.event in COOPERATIVE:
+        event = "AGREE"
+    else:
+        return None
+    mode = {"AGREE": _agree_mode(stance.event), "THREATEN": None, "MOBILIZE": "troops"}[event]
+    return replace(stance, event=event, mode=mode, cameo=None, confidence=min(stance.confidence + DERIVED_BONUS, 0.99))
+
+
+def _agree_mode(event: str) -> str | None:
+    return {"CONSULT": "meet", "COOPERATE": "cooperate", "AID": "aid", "CONCEDE": "concede", "RETREAT": "retreat"}.get(
+        event
+    )
+
+
+def deontic_requests(ctx: Context) -> list[Stance]:
+    """Find "A said B must C": a speech verb whose complement obliges someone is A REQUEST B."""
+    found: list[Stance] = []
+    cues = ctx.cues
+    for verb in ctx.tokens(ctx.candidates.speech_verbs):
+        # Few complements carry a deontic modal: look for one before looking for the speaker.
+        markers = [(clause, _deontic_marker(clause, cues)) for clause in syntax.children(verb, "ccomp")]
+        obliging = [(clause, modal) for clause, modal in markers if modal is not None]
+        speaker = syntax.finite_subject(verb) if obliging else None
+        if speaker is None:
+            continue
+        for clause, modal in obliging:
+            stance = _request_from(verb, speaker, clause, modal, ctx)
+            if stance is not None:
+                found.append(stance)
+    return found
+
+
+def _deontic_marker(clause: Token, cues: Cues) -> Token | None:
+    """Return the word that obliges the clause's subject: a modal ("must"), or "has" of "has to"."""
+    for aux in syntax.children(clause, "aux"):
+        if aux.lower_ in cues.deontic_modals:
+            return aux
+    if clause.lemma_ in cues.deontic_verbs and any(_to_infinitive(x) for x in syntax.children(clause, "xcomp")):
+        return clause
+    return None
+
+
+def _to_infinitive(clause: Token) -> bool:
+    return any(aux.lower_ == "to" for aux in syntax.children(clause, "aux"))
+
+
+def _request_from(verb: Token, speaker: Token, clause: Token, modal: Token, ctx: Context) -> Stance | None:
+    holders = phrase_actors(speaker, ctx, set())
+    subject = syntax.finite_subject(clause)
+    if not holders or subject is None:
+        return None
+    targets = phrase_actors(subject, ctx, set(holders))
+    if not targets:
+        return None
+    return Stance(
+        holder=holders,
+        target=targets,
+        event="REQUEST",
+        trigger=TextSpan(start=modal.idx, end=modal.idx + len(modal.text)),
+        sentence=ctx.sentence_index,
+        evidence=TextSpan(start=ctx.sentence.start_char, end=ctx.sentence.end_char),
+        content=phrase_span(clause, ctx.candidates.phrase_breaks),
+        confidence=BASE_CONFIDENCE - DEPTH_PENALTY * clause_depth(verb, ctx.cues) + TARGET_BONUS / 2,
+    )

@@ -1,0 +1,141 @@
+"""Match trigger words against the curated lexicon: the most specific entry a word satisfies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from app.nlp import syntax
+from app.nlp.lexicon import Entry, Lexicon
+from app.nlp.stances.arguments import dative_objects, direct_objects
+from app.nlp.stances.candidates import NOUN_POS, VERB_POS
+from app.nlp.types import Modality
+
+
+@dataclass(slots=True)
+class Match:
+    """A trigger token with the lexicon entry it matched and the tokens that made it match."""
+
+    token: Token
+    entry: Entry
+    anchor: Token  # where the arguments hang: the trigger, or the carrier noun it modifies
+    extra: list[Token] = field(default_factory=list)
+    # The objects of the anchor's prepositions by word, found once for the frame's many "prep:" roles.
+    preps: dict[str, list[Token]] | None = None
+
+
+def pos_key(token: Token) -> str | None:
+    if token.pos_ in VERB_POS and token.dep_ not in ("amod", "compound"):
+        return "verb"
+    if token.pos_ == "ADJ" and syntax.children(token, "nsubjpass", "auxpass"):
+        return "verb"  # a passive participle tagged as an adjective ("Ghana is committed to")
+    if token.pos_ in NOUN_POS:
+        return "noun"
+    return None
+
+
+def _object_words(token: Token, key: str) -> list[Token]:
+    """Return the words an entry's ``object`` constraint is checked against."""
+    if key == "noun":
+        return [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
+    words: list[Token] = []
+    for child in token.children:
+        if child.dep_ in ("nsubj", "aux", "auxpass", "neg", "punct", "cc", "conj", "advcl", "ccomp"):
+            continue
+        words.append(child)
+        if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "prep", "agent", "dative"):
+            words.extend(c for c in child.children if c.dep_ in ("compound", "amod", "nmod", "pobj", "prep"))
+            words.extend(g for c in child.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj")
+    return words
+
+
+def _object_words_for(token: Token, key: str, entries: Iterable[Entry]) -> list[Token]:
+    """Return ``_object_words`` when any of the entries has an ``object`` constraint: read once for all of them."""
+    return _object_words(token, key) if any(entry.objects for entry in entries) else []
+
+
+def _satisfies(token: Token, entry: Entry, object_words: list[Token]) -> list[Token] | None:
+    """Return the tokens that satisfy an entry's constraints, or None when they fail.
+
+    ``object_words``: see ``_object_words_for``.
+    """
+    extra: list[Token] = []
+    if entry.with_words:
+        found = [c for c in token.children if c.lower_ in entry.with_words and c.dep_ in ("prt", "prep", "advmod")]
+        if not found:
+            return None
+        extra.append(found[0])
+    if entry.objects:
+        word = next((w for w in object_words if w.lemma_.lower() in entry.objects or w.lower_ in entry.objects), None)
+        if word is None:
+            return None
+        extra.append(word)
+    if entry.requires and any(not _slot_filled(token, slot) for slot in entry.requires):
+        return None
+    return extra
+
+
+def _slot_filled(token: Token, slot: str) -> bool:
+    """Tell whether a verb has a given syntactic slot filled (an object, a complement clause ...)."""
+    if slot == "obj":
+        return bool(direct_objects(token))
+    if slot == "dative":
+        return bool(dative_objects(token))
+    return bool(syntax.children(token, slot))
+
+
+def _direct(word: Token, trigger: Token) -> bool:
+    """Tell whether an object-constraint word is the trigger's own object (or modifies it), not a circumstance."""
+    node = word if word.dep_ not in ("compound", "amod", "nmod") else word.head
+    return node.head.i == trigger.i and node.dep_ in ("dobj", "nsubjpass", "attr", "oprd")
+
+
+def match_trigger(token: Token, lexicon: Lexicon) -> Match | None:
+    """Return the most specific lexicon entry ``token`` satisfies, if any.
+
+    Among equally specific entries with an object constraint, one met by the trigger's own object
+    ("suspended military contacts") wins over one met inside a circumstance ("after the bombing").
+    """
+    key = pos_key(token)
+    if key is None:
+        return None
+    fallback: tuple[Entry, list[Token]] | None = None
+    entries = lexicon.lookup(key, token.lemma_.lower())
+    object_words = _object_words_for(token, key, entries)
+    for entry in entries:
+        if fallback is not None and entry.specificity < fallback[0].specificity:
+            break
+        extra = _satisfies(token, entry, object_words)
+        if extra is None:
+            continue
+        if key == "verb" and entry.objects and not _direct(extra[-1], token):
+            if fallback is None:
+                fallback = (entry, extra)
+            continue
+        return _match(token, entry, extra, lexicon)
+    return _match(token, *fallback, lexicon) if fallback is not None else None
+
+
+def _match(token: Token, entry: Entry, extra: list[Token], lexicon: Lexicon) -> Match | None:
+    anchor = token
+    if entry.pos == "noun" and token.dep_ in ("compound", "amod", "nmod"):
+        # "aid groups" names no act; "a mediation effort" does, through its carrier noun.
+        if token.head.lemma_.lower() not in lexicon.cues.carrier_nouns:
+            return None
+        anchor = token.head
+    return Match(token=token, entry=entry, anchor=anchor, extra=extra)
+
+
+def embeds(token: Token, lexicon: Lexicon) -> Modality | None:
+    """Return the modality a trigger word imposes on its complement ("urge" -> requested), if any."""
+    key = pos_key(token)
+    if key is None:
+        return None
+    entries = [entry for entry in lexicon.lookup(key, token.lemma_.lower()) if entry.embeds is not None]
+    object_words = _object_words_for(token, key, entries)
+    for entry in entries:
+        if _satisfies(token, entry, object_words) is not None:
+            return entry.embeds
+    return None
