@@ -68,7 +68,8 @@ class Cues:
     progressive_only: frozenset[str]
     conditional_marks: frozenset[str]
     ultimatum_marks: frozenset[str]
-    deontic: frozenset[str]
+    deontic_modals: frozenset[str]
+    deontic_verbs: frozenset[str]
     attribution_verbs: frozenset[str]
     attribution_preps: tuple[tuple[str, ...], ...]
     off_topic: frozenset[str]
@@ -163,7 +164,8 @@ def _cues(raw: dict[str, Any]) -> Cues:
         progressive_only=frozenset(raw.get("progressive_only", ())),
         conditional_marks=frozenset(raw["conditional_marks"]),
         ultimatum_marks=frozenset(raw["ultimatum_marks"]),
-        deontic=frozenset(raw["deontic"]),
+        deontic_modals=frozenset(raw["deontic"]["modals"]),
+        deontic_verbs=frozenset(raw["deontic"]["verbs"]),
         attribution_verbs=frozenset(raw["attribution_verbs"]),
         attribution_preps=tuple(tuple(words) for words in raw["attribution_preps"]),
         off_topic=frozenset(raw["off_topic"]["lemmas"]),
