@@ -46,6 +46,7 @@ class Entry:
     frame: Frame
     with_words: frozenset[str] = frozenset()
     objects: frozenset[str] = frozenset()
+    object_events: frozenset[str] = frozenset()  # the object is itself a noun trigger of one of these events
     mode: str | None = None
     cameo: str | None = None
     embeds: Modality | None = None
@@ -55,7 +56,8 @@ class Entry:
     def specificity(self) -> int:
         """Rank constrained entries above plain ones for the same lemma."""
         # An object names the act more surely than a particle does ("withdraw inspectors from").
-        return 2 * int(bool(self.objects)) + int(bool(self.with_words)) + int(bool(self.requires))
+        has_object = bool(self.objects or self.object_events)
+        return 2 * int(has_object) + int(bool(self.with_words)) + int(bool(self.requires))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class Cues:
     reported_intended: frozenset[str]
     embedders: dict[str, Modality]
     progressive_only: frozenset[str]
+    refusals: frozenset[str]
     conditional_marks: frozenset[str]
     ultimatum_marks: frozenset[str]
     deontic_modals: frozenset[str]
@@ -140,6 +143,7 @@ def _entries(raw: list[dict[str, Any]], frames: dict[str, Frame]) -> dict[tuple[
                     frame=frames[spec["frame"]],
                     with_words=frozenset(spec.get("with", ())),
                     objects=frozenset(spec.get("object", ())),
+                    object_events=frozenset(spec.get("object_event", ())),
                     mode=spec.get("mode"),
                     cameo=spec.get("cameo"),
                     embeds=spec.get("embeds"),
@@ -162,6 +166,7 @@ def _cues(raw: dict[str, Any]) -> Cues:
         reported_intended=frozenset(raw["modals"]["reported_intended"]),
         embedders=embedders,
         progressive_only=frozenset(raw.get("progressive_only", ())),
+        refusals=frozenset(raw["refusals"]),
         conditional_marks=frozenset(raw["conditional_marks"]),
         ultimatum_marks=frozenset(raw["ultimatum_marks"]),
         deontic_modals=frozenset(raw["deontic"]["modals"]),

@@ -58,6 +58,10 @@ def _shared_targets(match: Match, ctx: Context, exclude: set[str]) -> list[str]:
     return []
 
 
+# Cooperative acts that a sanction can end or reduce (CAMEO 16x): ending them never performs them.
+REDUCIBLE = frozenset({"CONSULT", "AID", "COOPERATE", "SUPPORT", "AGREE"})
+
+
 def _suppressed(match: Match, ctx: Context) -> bool:
     """Tell whether a noun trigger is only the content of a verb trigger ("lifted a curfew")."""
     if match.entry.pos != "noun":
@@ -66,6 +70,8 @@ def _suppressed(match: Match, ctx: Context) -> bool:
     outer = ctx.match(governor) if governor is not None else None
     if outer is None or not _argument_of(match.anchor, outer):
         return False
+    if outer.entry.event == "SANCTION" and match.entry.event in REDUCIBLE and match.token in outer.extra:
+        return True  # "halted its mediation", "suspended cooperation": the act was ended, not performed
     own = ("poss", "by", "mod", "between")
     return not any(phrase_actors(t, ctx, set()) for role in own for t in role_tokens(match, role))
 

@@ -23,6 +23,15 @@ from app.nlp.types import Stance, TextSpan
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 # ... or a threat (CAMEO 13).
 CONFLICTUAL = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"})
+# The REJECT mode of a refused cooperative act (PLOVER's REJECT modes: assist, change, yield, meet).
+REFUSED_MODES = {
+    "CONSULT": "meet",
+    "SUPPORT": "assist",
+    "COOPERATE": "assist",
+    "AID": "assist",
+    "CONCEDE": "yield",
+    "RETREAT": "yield",
+}
 # Acts of armed force: preparing them is mobilizing.
 MILITARY = frozenset({"ASSAULT", "MOBILIZE"})
 
@@ -30,11 +39,20 @@ MILITARY = frozenset({"ASSAULT", "MOBILIZE"})
 def derived_stance(stance: Stance, framing: str | None) -> Stance | None:
     """Report an intended act as the commitment it expresses: AGREE to cooperate, or THREATEN to harm.
 
-    A negated agreement ("will not accept", "failed to reach agreement") is itself a rejection.
+    A negated agreement ("will not accept", "failed to reach agreement") is itself a rejection, and so is
+    a refusal of any cooperative act ("refused to meet", "failed to heed the demands", "will not release").
     """
-    if stance.modality == "negated" and stance.event == "AGREE":
+    refused = stance.modality == "negated" and (
+        stance.event == "AGREE" or (framing == "refusal" and stance.event in COOPERATIVE)
+    )
+    if refused:
         return replace(
-            stance, event="REJECT", mode=None, cameo=None, modality="asserted", confidence=stance.confidence + 0.2
+            stance,
+            event="REJECT",
+            mode=REFUSED_MODES.get(stance.event),
+            cameo=None,
+            modality="asserted",
+            confidence=min(stance.confidence + 0.2, 0.99),
         )
     if stance.modality != "intended":
         return None

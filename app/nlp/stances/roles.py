@@ -16,6 +16,7 @@ from app.nlp.stances.arguments import (
     dative_objects,
     direct_objects,
 )
+from app.nlp.stances.candidates import NOUN_POS
 from app.nlp.stances.context import Context
 from app.nlp.stances.triggers import Match
 from app.nlp.types import TextSpan
@@ -46,6 +47,10 @@ def _prep_index(match: Match) -> dict[str, list[Token]]:
     return found
 
 
+# Prepositions by which a cooperative act names its partner or beneficiary ("talks with X", "aid to Y").
+ACT_TARGET_PREPS = ("with", "to", "between", "for")
+
+
 def role_tokens(match: Match, role: str) -> list[Token]:
     """Return the tokens filling ``role`` for a matched trigger."""
     token = match.anchor
@@ -58,6 +63,10 @@ def role_tokens(match: Match, role: str) -> list[Token]:
         return direct_objects(token) if match.entry.pos == "verb" else syntax.prep_objects(token, {"of"})
     if role == "dative":
         return dative_objects(token)
+    if role == "act_target":
+        # "pulled out of the talks with Ukraine": whom the act that the trigger ends was with or for.
+        acts = [t for t in match.extra if t.pos_ in NOUN_POS][-1:]
+        return [o for act in acts for word in ACT_TARGET_PREPS for o in syntax.prep_objects_by_word(act).get(word, ())]
     if role == "poss":
         return syntax.children(token, "poss")
     if role == "mod":

@@ -29,8 +29,8 @@ MODALITY_PENALTY: dict[str, float] = {
 
 
 def modality_of(match: Match, ctx: Context) -> tuple[Modality, str | None]:
-    """Return the trigger's modality and how an intent is framed: "ultimatum" ("will X unless Y"),
-    "preparation" ("prepared to resume shelling") or None."""
+    """Return the trigger's modality and how it is framed: "ultimatum" ("will X unless Y"),
+    "preparation" ("prepared to resume shelling"), "refusal" ("refused to meet", "will not meet") or None."""
     cues = ctx.cues
     clause = match.token if match.entry.pos == "verb" else syntax.light_governor(match.anchor)
     if match.entry.pos == "noun":
@@ -43,16 +43,23 @@ def modality_of(match: Match, ctx: Context) -> tuple[Modality, str | None]:
     own = own_modality(clause, cues)
     ultimatum = "ultimatum" if is_ultimatum(clause, cues) else None
     if own is not None:
-        return own, ultimatum
+        return own, "refusal" if own == "negated" and _announces_intent(clause, cues) else ultimatum
     inherited = embedded_modality(clause, cues, ctx.embeds)
     if inherited is None:
         return "asserted", ultimatum
     modality, governor = inherited
+    if modality == "negated" and governor.lemma_.lower() in cues.refusals:
+        return modality, "refusal"
     if ultimatum is None and is_ultimatum(governor, cues):
         ultimatum = "ultimatum"
     if ultimatum is None and governor.lemma_.lower() in cues.preparation:
         return modality, "preparation"
     return modality, ultimatum
+
+
+def _announces_intent(clause: Token, cues: Cues) -> bool:
+    """Tell whether a negated clause states an intent ("will not meet"), which refuses, not a plain fact."""
+    return any(cues.modals.get(aux.lower_) == "intended" for aux in syntax.children(clause, "aux"))
 
 
 def clause_depth(token: Token, cues: Cues) -> int:

@@ -52,11 +52,16 @@ def _object_words(token: Token, key: str) -> list[Token]:
 
 
 def _object_words_for(token: Token, key: str, entries: Iterable[Entry]) -> list[Token]:
-    """Return ``_object_words`` when any of the entries has an ``object`` constraint: read once for all of them."""
-    return _object_words(token, key) if any(entry.objects for entry in entries) else []
+    """Return ``_object_words`` when any of the entries constrains its object: read once for all of them."""
+    return _object_words(token, key) if any(entry.objects or entry.object_events for entry in entries) else []
 
 
-def _satisfies(token: Token, entry: Entry, object_words: list[Token]) -> list[Token] | None:
+def _names_act(word: Token, events: frozenset[str], lexicon: Lexicon) -> bool:
+    """Tell whether a noun is itself a trigger of one of ``events`` ("mediation", "a visit", "aid")."""
+    return word.pos_ in NOUN_POS and any(e.event in events for e in lexicon.lookup("noun", word.lemma_.lower()))
+
+
+def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: Lexicon) -> list[Token] | None:
     """Return the tokens that satisfy an entry's constraints, or None when they fail.
 
     ``object_words``: see ``_object_words_for``.
@@ -72,6 +77,11 @@ def _satisfies(token: Token, entry: Entry, object_words: list[Token]) -> list[To
         if word is None:
             return None
         extra.append(word)
+    if entry.object_events:
+        act = next((w for w in object_words if _names_act(w, entry.object_events, lexicon)), None)
+        if act is None:
+            return None
+        extra.append(act)
     if entry.requires and any(not _slot_filled(token, slot) for slot in entry.requires):
         return None
     return extra
@@ -107,10 +117,10 @@ def match_trigger(token: Token, lexicon: Lexicon) -> Match | None:
     for entry in entries:
         if fallback is not None and entry.specificity < fallback[0].specificity:
             break
-        extra = _satisfies(token, entry, object_words)
+        extra = _satisfies(token, entry, object_words, lexicon)
         if extra is None:
             continue
-        if key == "verb" and entry.objects and not _direct(extra[-1], token):
+        if key == "verb" and (entry.objects or entry.object_events) and not _direct(extra[-1], token):
             if fallback is None:
                 fallback = (entry, extra)
             continue
@@ -136,6 +146,6 @@ def embeds(token: Token, lexicon: Lexicon) -> Modality | None:
     entries = [entry for entry in lexicon.lookup(key, token.lemma_.lower()) if entry.embeds is not None]
     object_words = _object_words_for(token, key, entries)
     for entry in entries:
-        if _satisfies(token, entry, object_words) is not None:
+        if _satisfies(token, entry, object_words, lexicon) is not None:
             return entry.embeds
     return None
