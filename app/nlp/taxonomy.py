@@ -27,6 +27,9 @@ class EventCategory:
     quad: Quad
     score: float
     modes: tuple[str, ...]
+    # Where a stance without a stated recipient finds one: "place" (the state where it happened),
+    # "own" (the holder's own state, for domestic acts). Tried in order.
+    recipient_fallback: tuple[str, ...] = ()
 
 
 @cache
@@ -41,6 +44,7 @@ def categories() -> dict[str, EventCategory]:
             quad=entry["quad"],
             score=float(entry["score"]),
             modes=tuple(entry["modes"]),
+            recipient_fallback=tuple(entry.get("recipient_fallback", ())),
         )
         for entry in raw["categories"]
     }

@@ -29,6 +29,20 @@ class ActorMention:
 
 
 @dataclass(slots=True)
+class PlaceMention:
+    """A name the text uses for a place where something happens ("in Kharkiv"), not for an actor."""
+
+    start: int  # character offsets into doc.text
+    end: int
+    token_start: int  # token offsets into the doc, end exclusive
+    token_end: int
+    head_i: int
+    sentence: int
+    country: str  # ISO alpha-3 of the country the place lies in
+    via: str  # how the gazetteer knows it: capital, seat, province, city
+
+
+@dataclass(slots=True)
 class Actor:
     """One real-world actor with every mention folded into it."""
 

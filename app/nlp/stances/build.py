@@ -6,9 +6,10 @@ from spacy.tokens import Doc, Token
 
 from app.nlp import syntax
 from app.nlp.lexicon import load_lexicon
-from app.nlp.stances.candidates import ActorIndex, Candidates
+from app.nlp.stances.candidates import ActorIndex, Candidates, ImplicitState
 from app.nlp.stances.context import Context, Memo
 from app.nlp.stances.derived import deontic_requests, derived_stance
+from app.nlp.stances.recipients import fallback_recipients
 from app.nlp.stances.roles import content_span, counterparts, phrase_actors, resolve, role_tokens, trigger_span
 from app.nlp.stances.scoring import DERIVED_BONUS, confidence, modality_of, speaker_id
 from app.nlp.stances.topic import is_off_topic
@@ -28,6 +29,8 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
     speaker = speaker_id(match, ctx, holders)
     if not targets and "counterpart" in frame.target:
         targets = counterparts(ctx, holders, {*holders, *([speaker] if speaker else [])})
+    if not targets:
+        targets = fallback_recipients(match, ctx, holders)
     modality, framing = modality_of(match, ctx)
     stance = Stance(
         holder=holders,
@@ -118,10 +121,10 @@ def _deduplicate(stances: list[Stance]) -> list[Stance]:
     return sorted(best.values(), key=lambda s: -s.confidence)
 
 
-def extract_stances(doc: Doc) -> list[Stance]:
-    """Return every stance in ``doc``, sentence by sentence."""
+def extract_stances(doc: Doc) -> tuple[list[Stance], dict[str, ImplicitState]]:
+    """Return every stance in ``doc``, sentence by sentence, and the states they add as recipients."""
     lexicon = load_lexicon()
-    actors = ActorIndex.build(doc._.actors or [], doc._.actor_mentions or [])
+    actors = ActorIndex.build(doc._.actors or [], doc._.actor_mentions or [], doc._.places or [])
     candidates = Candidates.find(doc, lexicon)
     memo = Memo()
     stances: list[Stance] = []
@@ -136,4 +139,4 @@ def extract_stances(doc: Doc) -> list[Stance]:
             memo=memo,
         )
         stances.extend(sentence_stances(ctx))
-    return stances
+    return stances, actors.implicit
