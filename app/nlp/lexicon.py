@@ -69,6 +69,10 @@ class Cues:
     embedders: dict[str, Modality]
     progressive_only: frozenset[str]
     refusals: frozenset[str]
+    harm_words: frozenset[str]
+    attack_means: frozenset[str]
+    contact_words: frozenset[str]
+    planted_devices: frozenset[str]
     conditional_marks: frozenset[str]
     ultimatum_marks: frozenset[str]
     deontic_modals: frozenset[str]
@@ -167,6 +171,10 @@ def _cues(raw: dict[str, Any]) -> Cues:
         embedders=embedders,
         progressive_only=frozenset(raw.get("progressive_only", ())),
         refusals=frozenset(raw["refusals"]),
+        harm_words=frozenset(raw["harm_words"]),
+        attack_means=frozenset(raw["attack_means"]),
+        contact_words=frozenset(raw["contact_words"]),
+        planted_devices=frozenset(raw["planted_devices"]),
         conditional_marks=frozenset(raw["conditional_marks"]),
         ultimatum_marks=frozenset(raw["ultimatum_marks"]),
         deontic_modals=frozenset(raw["deontic"]["modals"]),

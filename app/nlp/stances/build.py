@@ -6,6 +6,7 @@ from spacy.tokens import Doc, Token
 
 from app.nlp import syntax
 from app.nlp.lexicon import load_lexicon
+from app.nlp.stances.agentless import agentless_attack, ran_into_means
 from app.nlp.stances.candidates import ActorIndex, Candidates, ImplicitState
 from app.nlp.stances.context import Context, Memo
 from app.nlp.stances.derived import deontic_requests, derived_stance
@@ -20,8 +21,10 @@ from app.nlp.types import Stance, TextSpan
 def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None:
     """Turn a matched trigger into a stance and its intent framing, or None when the text names no holder."""
     frame = match.entry.frame
+    if ran_into_means(match, ctx):
+        return None
     holders = resolve(match, frame.holder, ctx, set())
-    if not holders:
+    if not holders and not agentless_attack(match, ctx):
         return None
     targets = resolve(match, frame.target, ctx, set(holders))
     if not targets and match.entry.pos == "verb":
@@ -31,6 +34,8 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
         targets = counterparts(ctx, holders, {*holders, *([speaker] if speaker else [])})
     if not targets:
         targets = fallback_recipients(match, ctx, holders)
+    if not holders and not any(t in ctx.actors.coded or t in ctx.actors.implicit_ids for t in targets):
+        return None  # an attack on no one the text codes tells nothing
     modality, framing = modality_of(match, ctx)
     stance = Stance(
         holder=holders,
@@ -44,7 +49,7 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
         modality=modality,
         content=content_span(match, ctx),
         attributed_to=speaker,
-        confidence=confidence(match, ctx, modality, bool(targets)),
+        confidence=confidence(match, ctx, modality, bool(targets), bool(holders)),
     )
     return stance, framing
 

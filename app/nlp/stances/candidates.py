@@ -72,6 +72,11 @@ class ActorIndex:
         """Return the actors a single token stands for."""
         return self.by_position.get(token.i, [])
 
+    @property
+    def implicit_ids(self) -> set[str]:
+        """Return the provisional ids of the states stances added (see ``state_of``)."""
+        return {state.id for state in self.implicit.values()}
+
     def state_of(self, country: str, place: PlaceMention | None = None) -> str:
         """Return the id of ``country``'s state actor, adding one (named by ``place``, if given) when none is listed."""
         if country in self.states:
