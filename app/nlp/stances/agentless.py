@@ -28,7 +28,10 @@ def agentless_attack(match: Match, ctx: Context) -> bool:
 
 
 def ran_into_means(match: Match, ctx: Context) -> bool:
-    """Tell whether the trigger tells of running into a device ("their vehicle hit a landmine"): no attack by its subject."""
+    """Tell whether the trigger tells of running into a device ("their vehicle hit a landmine").
+
+    Then its subject is the device's victim, not an attacker.
+    """
     cues = ctx.cues
     if match.entry.pos != "verb" or match.token.lemma_.lower() not in cues.contact_words:
         return False

@@ -89,9 +89,7 @@ def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: L
             return None
         extra.append(word)
     if entry.object_events:
-        act = next(
-            (w for w in object_words if _ended(w, token) and _names_act(w, entry.object_events, lexicon)), None
-        )
+        act = next((w for w in object_words if _ended(w, token) and _names_act(w, entry.object_events, lexicon)), None)
         if act is None:
             return None
         extra.append(act)
