@@ -50,6 +50,7 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
         content=content_span(match, ctx),
         attributed_to=speaker,
         confidence=confidence(match, ctx, modality, bool(targets), bool(holders)),
+        rule=match.entry.rule,
     )
     return stance, framing
 
