@@ -16,6 +16,8 @@ from spacy.language import Language
 
 from tests.test_stances import stances
 
+# Categories follow the PLOVER codebook where it is explicit: an actual release is RETREAT, signing an
+# agreement SUPPORT, an apology (remorse) CONCEDE, letting monitors in RETREAT `access', a promise AGREE.
 CASES: list[tuple[str, str | None, str, str | None]] = [
     (
         "Serbian troops shelled ethnic Albanian villages in Kosovo on Tuesday,"
@@ -180,7 +182,7 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     (
         "Myanmar's military government released 200 political prisoners on Friday, state radio said.",
         "MMR",
-        "CONCEDE",
+        "RETREAT",
         "MMR",
     ),
     ("Japan pledged 500 million dollars in aid to Indonesia.", "JPN", "AGREE", "IDN"),
@@ -245,7 +247,7 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
         "REJECT",
         "CHN",
     ),
-    ("Britain and Ireland signed a peace agreement on Northern Ireland on Friday.", "GBR", "AGREE", "IRL"),
+    ("Britain and Ireland signed a peace agreement on Northern Ireland on Friday.", "GBR", "SUPPORT", "IRL"),
     (
         "The U.S. envoy held talks with Yugoslav President Slobodan Milosevic in Belgrade on Kosovo.",
         "USA",
@@ -302,10 +304,10 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     (
         "The Burmese junta freed opposition leader Aung San Suu Kyi from house arrest on Monday.",
         "MMR",
-        "CONCEDE",
+        "RETREAT",
         "MMR",
     ),
-    ("Iraq released 60 Kuwaiti prisoners of war under a U.N.-brokered deal.", "IRQ", "CONCEDE", "KWT"),
+    ("Iraq released 60 Kuwaiti prisoners of war under a U.N.-brokered deal.", "IRQ", "RETREAT", "KWT"),
     (
         "Israel lifted the closure of the West Bank and Gaza, allowing Palestinian workers to return to their jobs.",
         "ISR",
@@ -335,9 +337,9 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ),
     ("Moscow deployed extra troops in Tajikistan along the Afghan border.", "RUS", "MOBILIZE", "TJK"),
     ("France sent 2,500 troops to the Ivory Coast, the defence ministry said.", "FRA", "MOBILIZE", "CIV"),
-    ("Canada and the United States signed an agreement on acid rain.", "CAN", "AGREE", "USA"),
-    ("The World Bank approved a 300 million dollar loan to Brazil.", "IGO", "AID", "BRA"),
-    ("Turkey and Israel agreed to boost military cooperation.", "TUR", "COOPERATE", "ISR"),
+    ("Canada and the United States signed an agreement on acid rain.", "CAN", "SUPPORT", "USA"),
+    ("The World Bank approved a 300 million dollar loan to Brazil.", "IGO", "AGREE", "BRA"),
+    ("Turkey and Israel agreed to boost military cooperation.", "TUR", "AGREE", "ISR"),
     ("Mexico extradited a suspected drug lord to the United States.", "MEX", "COOPERATE", "USA"),
     (
         "The opposition called a general strike in Bangladesh to demand the resignation of the government.",
@@ -367,7 +369,7 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
         "RETREAT",
         None,
     ),
-    ("Rebels in Sierra Leone freed 50 U.N. peacekeepers they had held hostage for two weeks.", "SLE", "CONCEDE", "IGO"),
+    ("Rebels in Sierra Leone freed 50 U.N. peacekeepers they had held hostage for two weeks.", "SLE", "RETREAT", "IGO"),
     (
         "Iraqi anti-aircraft batteries fired on U.S. and British warplanes patrolling the no-fly zone,"
         " the Pentagon said.",
@@ -419,10 +421,10 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ("Russia pulled its peacekeepers out of Kosovo.", "RUS", "RETREAT", "SRB"),
     ("Ethiopian troops withdrew from the Somali town of Baidoa, residents said.", "ETH", "RETREAT", "SOM"),
     ("The Israeli army evacuated its positions in southern Lebanon.", "ISR", "RETREAT", "LBN"),
-    ("Cuba freed a jailed American citizen after a visit by a U.S. congressman.", "CUB", "CONCEDE", "USA"),
+    ("Cuba freed a jailed American citizen after a visit by a U.S. congressman.", "CUB", "RETREAT", "USA"),
     ("Croatia handed over two suspects to the U.N. war crimes tribunal in The Hague.", "HRV", "COOPERATE", "IGO"),
     ("Libya agreed to hand over the two Lockerbie suspects for trial in the Netherlands.", "LBY", "AGREE", None),
-    ("The IMF approved a 2.9 billion dollar loan for Russia.", "IGO", "AID", "RUS"),
+    ("The IMF approved a 2.9 billion dollar loan for Russia.", "IGO", "AGREE", "RUS"),
     (
         "The United States urged Israel to halt the demolition of Palestinian homes in East Jerusalem.",
         "USA",
@@ -477,7 +479,7 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
         "PHL",
     ),
     ("China threatened to use force if Taiwan declared independence.", "CHN", "THREATEN", "TWN"),
-    ("Egypt and Israel signed an agreement to expand trade between the two countries.", "EGY", "AGREE", "ISR"),
+    ("Egypt and Israel signed an agreement to expand trade between the two countries.", "EGY", "SUPPORT", "ISR"),
     ("Peru and Ecuador agreed to a ceasefire in their border dispute.", "PER", "RETREAT", "ECU"),
     ("Indonesia offered to mediate between the Philippine government and the Muslim rebels.", "IDN", "AGREE", None),
     ("Russia promised to supply nuclear fuel to Iran's Bushehr plant.", "RUS", "AGREE", "IRN"),
@@ -492,7 +494,7 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
         "LBN",
     ),
     ("Germany welcomed the decision by Serbia to release the detained journalists.", "DEU", "SUPPORT", "SRB"),
-    ("Japan apologized to South Korea for its colonial rule of the Korean peninsula.", "JPN", "SUPPORT", "KOR"),
+    ("Japan apologized to South Korea for its colonial rule of the Korean peninsula.", "JPN", "CONCEDE", "KOR"),
     ("The United States backed Britain's call for new sanctions against Iraq.", "USA", "SUPPORT", "GBR"),
     ("Saudi Arabia gave 100 million dollars to the Palestinian Authority.", "SAU", "AID", "PSE"),
     ("The UNHCR delivered tents and blankets to Kosovo refugees in Macedonia.", "IGO", "AID", None),
@@ -550,7 +552,7 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ("Namibia demobilized thousands of former guerrillas.", "NAM", "RETREAT", None),
     ("Mozambique's Renamo rebels handed over their weapons to U.N. peacekeepers.", "MOZ", "RETREAT", "IGO"),
     ("The Nigerian military government lifted a ban on political activity.", "NGA", "CONCEDE", None),
-    ("Serbia allowed international monitors to enter Kosovo.", "SRB", "CONCEDE", None),
+    ("Serbia allowed international monitors to enter Kosovo.", "SRB", "RETREAT", None),
     ("Iraq's foreign minister accused Kuwait of stealing Iraqi oil.", "IRQ", "ACCUSE", "KWT"),
     ("According to Lebanese police, Israeli jets bombed a Hezbollah base in the Bekaa Valley.", "ISR", "ASSAULT", None),
     (
@@ -560,8 +562,8 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
         "RUS",
     ),
     ("The visit by the Chinese premier to Japan ended on Friday.", "CHN", "CONSULT", "JPN"),
-    ("The Cuban government released 100 political prisoners at the request of the Pope.", "CUB", "CONCEDE", None),
-    ("Colombian rebels released 60 soldiers they had held captive for nine months.", "COL", "CONCEDE", "COL"),
+    ("The Cuban government released 100 political prisoners at the request of the Pope.", "CUB", "RETREAT", None),
+    ("Colombian rebels released 60 soldiers they had held captive for nine months.", "COL", "RETREAT", "COL"),
     (
         "Kenyan police used tear gas and batons to break up a demonstration by opposition supporters in Nairobi.",
         "KEN",
@@ -627,7 +629,7 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ("Irish republican guerrillas killed two British soldiers in Belfast.", "GBR", "ASSAULT", "GBR"),
     ("Irish Prime Minister Bertie Ahern met British Prime Minister Tony Blair in Dublin.", "IRL", "CONSULT", "GBR"),
     ("The European Union pledged 200 million euros to help rebuild Kosovo.", "IGO", "AGREE", None),
-    ("Russia and China signed a border treaty in Beijing on Thursday.", "RUS", "AGREE", "CHN"),
+    ("Russia and China signed a border treaty in Beijing on Thursday.", "RUS", "SUPPORT", "CHN"),
     ("The rebels accepted a Nigerian offer to mediate in the conflict.", None, "AGREE", "NGA"),
     ("Washington told Pyongyang to abandon its nuclear weapons program.", "USA", "REQUEST", "PRK"),
     ("Ghana's president asked Britain to cancel the country's debt.", "GHA", "REQUEST", "GBR"),

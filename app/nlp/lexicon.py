@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 import jsonschema
 import yaml
+from spacy.tokens import Token
 
 from app.nlp.taxonomy import categories
 from app.nlp.types import Modality, Rule
@@ -51,6 +52,7 @@ class Entry:
     cameo: str | None = None
     embeds: Modality | None = None
     requires: frozenset[str] = frozenset()
+    context: str | None = None  # PLOVER context, where the coding gives one
     rule: Rule | None = None  # where the entry is written, for the stances it codes
 
     @property
@@ -89,13 +91,45 @@ class Cues:
 
 
 @dataclass(frozen=True, slots=True)
+class Coding:
+    """A verb dictionary's coding of one verb token; ``entry`` None: the null code (no event in this use)."""
+
+    entry: Entry | None
+    specificity: int  # on the curated lexicon's scale (see Entry.specificity)
+    words: int  # how many parts of the pattern matched; 0: the verb's own code, no pattern
+    extra: tuple[Token, ...] = ()  # the tokens that made the pattern match
+
+
+class VerbCodes(Protocol):
+    """A verb dictionary compiled for matching (see ``app.nlp.stances.patterns.VerbCoder``)."""
+
+    @property
+    def lemmas(self) -> frozenset[str]:
+        """Return the verb lemmas it lists."""
+        ...
+
+    def code(self, token: Token) -> Coding | None:
+        """Return the best coding of a verb token, or None when it does not list the verb."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Trigger entries keyed by (part of speech, lemma), most specific first, plus the cues."""
+    """Trigger entries keyed by (part of speech, lemma), most specific first, plus the cues.
+
+    ``verbs``: the verb dictionary, tried beside the curated entries (see ``app.nlp.stances.triggers``).
+    """
 
     entries: dict[tuple[str, str], tuple[Entry, ...]]
     frames: dict[str, Frame]
     cues: Cues
     lemmas: dict[str, frozenset[str]]  # part of speech -> the lemmas with entries, to rule words out cheaply
+    verbs: VerbCodes | None = None
+
+    def with_verbs(self, verbs: VerbCodes) -> Lexicon:
+        """Return this lexicon with a verb dictionary beside the curated entries."""
+        lemmas = {**self.lemmas, "verb": self.lemmas["verb"] | verbs.lemmas}
+        return replace(self, verbs=verbs, lemmas=lemmas)
 
     def lookup(self, pos: str, lemma: str) -> tuple[Entry, ...]:
         """Return the entries for a lemma used as ``pos`` ("verb" or "noun")."""

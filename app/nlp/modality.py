@@ -17,7 +17,9 @@ _CLAUSE_LINKS = frozenset({"xcomp", "ccomp", "advcl", "pcomp", "acl", "relcl", "
 
 
 def is_negated(token: Token) -> bool:
-    """Tell whether a clause or noun carries its own negation ("did not agree", "no withdrawal")."""
+    """Tell whether a clause or noun carries its own negation ("did not agree", "no withdrawal", "without a deal")."""
+    if token.dep_ == "pobj" and token.head.lower_ == "without":
+        return True
     return any(child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no") for child in token.children)
 
 

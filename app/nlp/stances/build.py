@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from app.nlp import syntax
-from app.nlp.lexicon import load_lexicon
+from app.nlp.lexicon import Lexicon
 from app.nlp.stances.agentless import agentless_attack, ran_into_means
 from app.nlp.stances.candidates import ActorIndex, Candidates, ImplicitState
 from app.nlp.stances.context import Context, Memo
@@ -81,8 +81,14 @@ def _suppressed(match: Match, ctx: Context) -> bool:
         return False
     if outer.entry.event == "SANCTION" and match.entry.event in REDUCIBLE and match.token in outer.extra:
         return True  # "halted its mediation", "suspended cooperation": the act was ended, not performed
+    if _from_dictionary(outer) and outer.entry.event == match.entry.event:
+        return False  # the noun's frame knows its arguments ("opened an investigation into X")
     own = ("poss", "by", "mod", "between")
     return not any(phrase_actors(t, ctx, set()) for role in own for t in role_tokens(match, role))
+
+
+def _from_dictionary(match: Match) -> bool:
+    return match.entry.rule is not None and match.entry.rule.source == "dictionary"
 
 
 def _argument_of(noun: Token, outer: Match) -> bool:
@@ -119,17 +125,19 @@ def sentence_stances(ctx: Context) -> list[Stance]:
 
 
 def _deduplicate(stances: list[Stance]) -> list[Stance]:
+    """Keep one stance per (event, holder, target), and drop one without a target that another with one covers."""
     best: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Stance] = {}
     for stance in stances:
         key = (stance.event, tuple(sorted(stance.holder)), tuple(sorted(stance.target)))
         if key not in best or stance.confidence > best[key].confidence:
             best[key] = stance
-    return sorted(best.values(), key=lambda s: -s.confidence)
+    targeted = {(event, holder) for event, holder, target in best if target}
+    kept = [s for (event, holder, target), s in best.items() if target or (event, holder) not in targeted]
+    return sorted(kept, key=lambda s: -s.confidence)
 
 
-def extract_stances(doc: Doc) -> tuple[list[Stance], dict[str, ImplicitState]]:
+def extract_stances(doc: Doc, lexicon: Lexicon) -> tuple[list[Stance], dict[str, ImplicitState]]:
     """Return every stance in ``doc``, sentence by sentence, and the states they add as recipients."""
-    lexicon = load_lexicon()
     actors = ActorIndex.build(doc._.actors or [], doc._.actor_mentions or [], doc._.places or [])
     candidates = Candidates.find(doc, lexicon)
     memo = Memo()

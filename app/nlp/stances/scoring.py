@@ -6,7 +6,7 @@ from spacy.tokens import Token
 
 from app.nlp import syntax
 from app.nlp.lexicon import Cues
-from app.nlp.modality import attribution, embedded_modality, is_ultimatum, own_modality
+from app.nlp.modality import attribution, embedded_modality, is_negated, is_ultimatum, own_modality
 from app.nlp.stances.context import Context
 from app.nlp.stances.roles import phrase_actors
 from app.nlp.stances.triggers import Match
@@ -19,6 +19,8 @@ NOUN_PENALTY = 0.1
 TARGET_BONUS = 0.05
 DERIVED_BONUS = 0.08
 NO_HOLDER_PENALTY = 0.1  # an attack reported without its attacker is less surely the sentence's event
+# A verb coded by a dictionary's default for the verb alone, with no pattern to confirm the sense.
+DEFAULT_CODING_PENALTY = 0.15
 MODALITY_PENALTY: dict[str, float] = {
     "asserted": 0.0,
     "intended": 0.1,
@@ -37,6 +39,8 @@ def modality_of(match: Match, ctx: Context) -> tuple[Modality, str | None]:
     if match.entry.pos == "noun":
         if any(cues.embedders.get(c.lower_) == "alleged" for c in match.token.children):
             return "alleged", None
+        if is_negated(match.anchor):
+            return "negated", None  # "no agreement", "ended without a deal"
         if clause is None or ctx.embeds(clause) is not None or ctx.match(clause) is not None:
             # A noun names an act as a presupposed fact unless a light verb gives it a mood.
             return "asserted", None
@@ -88,6 +92,7 @@ def confidence(match: Match, ctx: Context, modality: str, has_target: bool, has_
     score += TARGET_BONUS if has_target else 0.0
     score -= MODALITY_PENALTY[modality]
     score -= 0.0 if has_holder else NO_HOLDER_PENALTY
+    score -= DEFAULT_CODING_PENALTY if match.default else 0.0
     return min(max(score, 0.05), 0.99)
 
 

@@ -24,6 +24,7 @@ class Match:
     extra: list[Token] = field(default_factory=list)
     # The objects of the anchor's prepositions by word, found once for the frame's many "prep:" roles.
     preps: dict[str, list[Token]] | None = None
+    default: bool = False  # a verb dictionary's default code for the verb, no pattern: weaker evidence
 
 
 def pos_key(token: Token) -> str | None:
@@ -42,12 +43,15 @@ def _object_words(token: Token, key: str) -> list[Token]:
         return [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
     words: list[Token] = []
     for child in token.children:
+        if child.dep_ in ("ccomp", "xcomp"):
+            # "allowed inspectors back into the site": the subject of a small clause is what is allowed.
+            words.extend(s for s in child.children if s.dep_ == "nsubj")
         if child.dep_ in ("nsubj", "aux", "auxpass", "neg", "punct", "cc", "conj", "advcl", "ccomp"):
             continue
         words.append(child)
         if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "prep", "agent", "dative"):
-            words.extend(c for c in child.children if c.dep_ in ("compound", "amod", "nmod", "pobj", "prep"))
-            words.extend(g for c in child.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj")
+            words.extend(c for c in child.children if c.dep_ in ("compound", "amod", "nmod", "pobj", "pcomp", "prep"))
+            words.extend(g for c in child.children if c.dep_ == "prep" for g in c.children if g.dep_ in ("pobj", "pcomp"))
     return words
 
 
@@ -114,14 +118,40 @@ def _direct(word: Token, trigger: Token) -> bool:
 
 
 def match_trigger(token: Token, lexicon: Lexicon) -> Match | None:
-    """Return the most specific lexicon entry ``token`` satisfies, if any.
+    """Return the coding of ``token``: a curated lexicon entry, else the verb dictionary's.
 
-    Among equally specific entries with an object constraint, one met by the trigger's own object
-    ("suspended military contacts") wins over one met inside a circumstance ("after the bombing").
+    The curated lexicon wins wherever one of its entries matches: its frames were written for the
+    sense, the dictionary's codes for the verb. The dictionary codes the verbs and uses the lexicon
+    leaves out ("sent relief", "called up reservists"), its most specific pattern first; its null code
+    ("sought re-election") says the verb names no event in that use. A verb's bare default code
+    yields to a noun the lexicon knows as its object ("organised a general strike": the strike).
     """
     key = pos_key(token)
     if key is None:
         return None
+    curated = _curated_match(token, key, lexicon)
+    if curated is not None or key != "verb" or lexicon.verbs is None:
+        return curated
+    coding = lexicon.verbs.code(token)
+    if coding is None or coding.entry is None:
+        return None
+    default = coding.words == 0
+    if default and any(_names_any_act(w, lexicon) for w in _object_words(token, key)):
+        return None
+    return Match(token=token, entry=coding.entry, anchor=token, extra=list(coding.extra), default=default)
+
+
+def _names_any_act(word: Token, lexicon: Lexicon) -> bool:
+    """Tell whether a verb's object is a noun the curated lexicon codes ("a strike", "talks")."""
+    return word.dep_ in ("dobj", "pobj", "nsubjpass") and bool(lexicon.lookup("noun", word.lemma_.lower()))
+
+
+def _curated_match(token: Token, key: str, lexicon: Lexicon) -> Match | None:
+    """Return the most specific curated lexicon entry ``token`` satisfies, if any.
+
+    Among equally specific entries with an object constraint, one met by the trigger's own object
+    ("suspended military contacts") wins over one met inside a circumstance ("after the bombing").
+    """
     fallback: tuple[Entry, list[Token]] | None = None
     entries = lexicon.lookup(key, token.lemma_.lower())
     object_words = _object_words_for(token, key, entries)
