@@ -45,6 +45,7 @@ _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "nummod", "det"}
 class _Compiled:
     pattern: VerbPattern
     required: frozenset[str]  # plain words that must all occur among the verb's neighbours: a cheap first test
+    synsets: frozenset[str]  # synsets some neighbour must end a member of: the second cheap test
     entry: Entry | None
 
 
@@ -60,11 +61,14 @@ class VerbCoder:
     ) -> None:
         # Synset members by their last word, so a member is looked up, not searched for.
         self.synsets: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+        labels_by_word: dict[str, set[str]] = {}  # a member's last word -> the synsets it may end a member of
         for label, members in verbs.synsets.items():
             index = self.synsets.setdefault(label, {})
             for member in members:
                 if member:
                     index.setdefault(member[-1], []).append(member)
+                    labels_by_word.setdefault(member[-1], set()).add(label)
+        self.labels_by_word = {word: frozenset(labels) for word, labels in labels_by_word.items()}
         self.crosswalk = crosswalk
         self.frames = frames
         self.frame_by_code = frame_by_code
@@ -76,6 +80,7 @@ class VerbCoder:
                 _Compiled(
                     p,
                     _required_words(p),
+                    _required_synsets(p),
                     self._entry(p.code, self._rule(block.name, p.line, p.text, p.code), p, block.name.lower()),
                 )
                 for p in block.patterns
@@ -93,10 +98,11 @@ class VerbCoder:
             return None
         verbs.sort(key=lambda v: -len(v.words))  # "cordon off" before "cordon"
         neighbours = Neighbours.of(token)
+        labels = frozenset(label for word in neighbours.words for label in self.labels_by_word.get(word, ()))
         best: Coding | None = None
         for verb in verbs:
             for compiled in self.patterns.get(verb.block, ()):
-                if not compiled.required <= neighbours.words:
+                if not (compiled.required <= neighbours.words and compiled.synsets <= labels):
                     continue
                 matched = self._match(compiled.pattern, neighbours)
                 if matched is None:
@@ -306,3 +312,9 @@ def verb_coder(verbs: VerbDictionary, crosswalk: Crosswalk, lexicon: Lexicon) ->
     if unknown:
         raise LexiconError(f"{CAMEO_FRAMES_FILE} names frames lexicon.yaml does not define: {unknown}")
     return VerbCoder(verbs, crosswalk, lexicon.frames, frame_by_code)
+
+
+def _required_synsets(pattern: VerbPattern) -> frozenset[str]:
+    """Return the synsets a pattern needs some neighbour of the verb to end a member of."""
+    terms = [*pattern.post, *pattern.pre, *(t for p in pattern.preps for t in p.terms)]
+    return frozenset(w[1:] for term in terms for w in term.words if is_synset_ref(w))
