@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from spacy.strings import hash_string
 from spacy.tokens import Span, Token
 
 RELEVANCE_FILE = "data/relevance.yaml"
@@ -42,6 +43,7 @@ class Vocabulary:
 
     words: Mapping[str, str]  # one-word entries -> kind
     phrases: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> (the words, kind), longest first
+    keys: frozenset[int]  # the string hashes of the words and first words, to rule most tokens out cheaply
 
     @classmethod
     def build(cls, by_kind: Mapping[str, Iterable[str]]) -> Vocabulary:
@@ -60,7 +62,12 @@ class Vocabulary:
                 if len(parts) > 1:
                     phrases[parts[0]].append((parts, kind))
         ordered = {first: tuple(sorted(found, key=lambda p: -len(p[0]))) for first, found in phrases.items()}
-        return cls(words=words, phrases=ordered)
+        keys = frozenset(hash_string(word) for word in (*words, *ordered))
+        return cls(words=words, phrases=ordered, keys=keys)
+
+    def may_start(self, token: Token) -> bool:
+        """Tell cheaply (on hashes, no string decoding) whether an entry may start at ``token``."""
+        return token.lower in self.keys or token.lemma in self.keys
 
     def word_kind(self, token: Token) -> str | None:
         """Return the kind of a one-word entry the token is (by lemma or form), if any."""
@@ -169,6 +176,9 @@ def sentence_cues(sentence: Span, data: RelevanceData, actor_tokens: Container[i
     i = sentence.start
     while i < sentence.end:
         token = sentence.doc[i]
+        if not vocabulary.may_start(token):
+            i += 1
+            continue
         phrase = vocabulary.phrase_at(token, sentence.end)
         if phrase is not None:
             kind, length = phrase
