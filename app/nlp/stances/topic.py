@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from spacy.strings import hash_string
+from spacy.strings import get_string_id
 from spacy.tokens import Span, Token
 
 RELEVANCE_FILE = "data/relevance.yaml"
@@ -62,7 +62,7 @@ class Vocabulary:
                 if len(parts) > 1:
                     phrases[parts[0]].append((parts, kind))
         ordered = {first: tuple(sorted(found, key=lambda p: -len(p[0]))) for first, found in phrases.items()}
-        keys = frozenset(hash_string(word) for word in (*words, *ordered))
+        keys = frozenset(get_string_id(word) for word in (*words, *ordered))
         return cls(words=words, phrases=ordered, keys=keys)
 
     def may_start(self, token: Token) -> bool:
