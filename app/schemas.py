@@ -74,6 +74,19 @@ class Actor(BaseModel):
     salience: float = Field(ge=0, le=1, description="How central the actor is to the article, 0..1.")
 
 
+class Rule(BaseModel):
+    """Where a stance's coding came from, so that it can be audited without reading code."""
+
+    source: Literal["lexicon", "dictionary", "derived"] = Field(
+        description="`lexicon`: Stancewire's curated trigger lexicon; `dictionary`: the CAMEO verb pattern "
+        "dictionary (or a user dictionary); `derived`: implied by another coding (an intended act is an "
+        "AGREE or THREATEN, a refused one a REJECT, an obligation a REQUEST)."
+    )
+    ref: str = Field(description="`file:line` of the entry or pattern, or `derived:<reason>`.")
+    text: str = Field(description="The entry or pattern that matched, as written or summarised.")
+    cameo: str | None = Field(description="The full CAMEO code the rule gives (e.g. `0233`), where it gives one.")
+
+
 class Stance(BaseModel):
     """Who takes what stance or action toward whom, with its evidence."""
 
@@ -92,6 +105,10 @@ class Stance(BaseModel):
     sentence: int = Field(ge=0, le=MAX_JSON_INT, description="Index of the sentence, from 0.")
     evidence: TextSpan = Field(description="The sentence the stance was found in.")
     confidence: float = Field(ge=0, le=1, description="0..1; ranks a sentence's main event first.")
+    context: str | None = Field(
+        None, description="PLOVER context (e.g. `economic`, `military`) where the coding gives one."
+    )
+    rule: Rule | None = Field(None, description="Where the coding came from.")
 
 
 class Meta(BaseModel):

@@ -315,10 +315,11 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ("The United States lifted economic sanctions against India and Pakistan on Saturday.", "USA", "CONCEDE", "IND"),
     ("North Korea agreed to freeze its nuclear program in exchange for aid.", "PRK", "AGREE", None),
     (
+        # PLOVER: the visitor is the actor, the host the recipient.
         "Syrian President Hafez al-Assad received the visiting U.S. Secretary of State in Damascus.",
-        "SYR",
-        "CONSULT",
         "USA",
+        "CONSULT",
+        "SYR",
     ),
     ("The Pope appealed to Israel and the Palestinians to end the violence.", None, "REQUEST", "ISR"),
     ("Germany recognized the independence of Slovenia and Croatia.", "DEU", "SUPPORT", "SVN"),

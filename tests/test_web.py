@@ -87,6 +87,11 @@ def test_seed_article_shows_the_request_row_the_graph_and_actor_details(page: Pa
     assert page.evaluate("window.stancewireGraph.nodes().length") >= 4
     assert page.locator("#graph-list li.graph-node").count() >= 4
 
+    # The event cell says, on hover, which rule coded the stance.
+    event_cell = row.first.locator("td.event")
+    assert (event_cell.get_attribute("data-rule") or "").startswith("lexicon.yaml:")
+    assert "Rule (lexicon) lexicon.yaml:" in (event_cell.get_attribute("title") or "")
+
     # Hovering a mention of the United States shows its name, kind and country.
     united_states = page.locator("#article mark.mention", has_text="United States").first
     united_states.hover()

@@ -7,6 +7,6 @@ from spacy.tokens import Doc
 
 def register_extensions() -> None:
     """Register the Doc attributes the actor and stance stages fill (idempotent)."""
-    for name in ("actors", "actor_mentions", "stances"):
+    for name in ("actors", "actor_mentions", "places", "stances"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)

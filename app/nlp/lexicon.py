@@ -13,7 +13,7 @@ import jsonschema
 import yaml
 
 from app.nlp.taxonomy import categories
-from app.nlp.types import Modality
+from app.nlp.types import Modality, Rule
 
 LEXICON_FILE = "data/lexicon.yaml"
 SCHEMA_FILE = "data/lexicon.schema.json"
@@ -51,6 +51,7 @@ class Entry:
     cameo: str | None = None
     embeds: Modality | None = None
     requires: frozenset[str] = frozenset()
+    rule: Rule | None = None  # where the entry is written, for the stances it codes
 
     @property
     def specificity(self) -> int:
@@ -69,6 +70,10 @@ class Cues:
     embedders: dict[str, Modality]
     progressive_only: frozenset[str]
     refusals: frozenset[str]
+    harm_words: frozenset[str]
+    attack_means: frozenset[str]
+    contact_words: frozenset[str]
+    planted_devices: frozenset[str]
     conditional_marks: frozenset[str]
     ultimatum_marks: frozenset[str]
     deontic_modals: frozenset[str]
@@ -128,9 +133,11 @@ def _frames(raw: dict[str, Any]) -> dict[str, Frame]:
     }
 
 
-def _entries(raw: list[dict[str, Any]], frames: dict[str, Frame]) -> dict[tuple[str, str], tuple[Entry, ...]]:
+def _entries(
+    raw: list[dict[str, Any]], frames: dict[str, Frame], lines: list[int]
+) -> dict[tuple[str, str], tuple[Entry, ...]]:
     grouped: dict[tuple[str, str], list[Entry]] = defaultdict(list)
-    for spec in raw:
+    for spec, line in zip(raw, lines, strict=True):
         for lemma in spec["lemmas"]:
             grouped[(spec["pos"], lemma)].append(
                 Entry(
@@ -145,10 +152,39 @@ def _entries(raw: list[dict[str, Any]], frames: dict[str, Frame]) -> dict[tuple[
                     cameo=spec.get("cameo"),
                     embeds=spec.get("embeds"),
                     requires=frozenset(spec.get("requires", ())),
+                    rule=Rule(
+                        "lexicon",
+                        f"{LEXICON_FILE.rsplit('/', 1)[-1]}:{line}",
+                        _describe(spec, lemma),
+                        spec.get("cameo"),
+                    ),
                 )
             )
     # A stable sort keeps file order among equally specific entries.
     return {key: tuple(sorted(found, key=lambda e: -e.specificity)) for key, found in grouped.items()}
+
+
+def _describe(spec: dict[str, Any], lemma: str) -> str:
+    """Summarise an entry for one lemma the way an analyst reads it ("SANCTION: verb halt + object ...")."""
+    parts = [f"{spec['event']}: {spec['pos']} {lemma}"]
+    if "with" in spec:
+        parts.append(f"with {'/'.join(spec['with'])}")
+    if "object" in spec:
+        words = spec["object"]
+        parts.append(f"object {'/'.join(words[:6])}" + ("/…" if len(words) > 6 else ""))
+    if "object_event" in spec:
+        parts.append(f"object naming a {'/'.join(spec['object_event'])} act")
+    if "requires" in spec:
+        parts.append(f"requires {'/'.join(spec['requires'])}")
+    return " + ".join(parts) + f" (frame {spec['frame']})"
+
+
+def _entry_lines(text: str) -> list[int]:
+    """Return the line (from 1) on which each item of the file's ``entries`` list starts."""
+    root = yaml.compose(text)
+    assert isinstance(root, yaml.MappingNode)
+    entries = next(value for key, value in root.value if key.value == "entries")
+    return [item.start_mark.line + 1 for item in entries.value]
 
 
 def _cues(raw: dict[str, Any]) -> Cues:
@@ -164,6 +200,10 @@ def _cues(raw: dict[str, Any]) -> Cues:
         embedders=embedders,
         progressive_only=frozenset(raw.get("progressive_only", ())),
         refusals=frozenset(raw["refusals"]),
+        harm_words=frozenset(raw["harm_words"]),
+        attack_means=frozenset(raw["attack_means"]),
+        contact_words=frozenset(raw["contact_words"]),
+        planted_devices=frozenset(raw["planted_devices"]),
         conditional_marks=frozenset(raw["conditional_marks"]),
         ultimatum_marks=frozenset(raw["ultimatum_marks"]),
         deontic_modals=frozenset(raw["deontic"]["modals"]),
@@ -179,10 +219,11 @@ def _cues(raw: dict[str, Any]) -> Cues:
 @cache
 def load_lexicon() -> Lexicon:
     """Load, validate and index the lexicon and cue files (cached for the process)."""
-    raw = yaml.safe_load(_read(LEXICON_FILE))
+    text = _read(LEXICON_FILE)
+    raw = yaml.safe_load(text)
     validate_lexicon(raw)
     frames = _frames(raw["frames"])
     cues = _cues(yaml.safe_load(_read(MODALITY_FILE)))
-    entries = _entries(raw["entries"], frames)
+    entries = _entries(raw["entries"], frames, _entry_lines(text))
     lemmas = {pos: frozenset(lemma for key, lemma in entries if key == pos) for pos in ("verb", "noun")}
     return Lexicon(entries=entries, frames=frames, cues=cues, lemmas=lemmas)

@@ -7,7 +7,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from app.nlp.taxonomy import categories
-from app.nlp.types import Actor, Stance, TextSpan
+from app.nlp.types import Actor, Rule, Stance, TextSpan
 
 
 def serialize_doc(doc: Doc, text: str | None = None) -> dict[str, Any]:
@@ -73,4 +73,12 @@ def _stance(index: int, stance: Stance, text: str) -> dict[str, Any]:
         "sentence": stance.sentence,
         "evidence": _span(stance.evidence, text),
         "confidence": round(stance.confidence, 4),
+        "context": stance.context,
+        "rule": _rule(stance.rule),
     }
+
+
+def _rule(rule: Rule | None) -> dict[str, Any] | None:
+    if rule is None:
+        return None
+    return {"source": rule.source, "ref": rule.ref, "text": rule.text, "cameo": rule.cameo}

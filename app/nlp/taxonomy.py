@@ -27,6 +27,11 @@ class EventCategory:
     quad: Quad
     score: float
     modes: tuple[str, ...]
+    # Where a stance without a stated recipient finds one: "place" (the state where it happened),
+    # "own" (the holder's own state, for domestic acts). Tried in order.
+    recipient_fallback: tuple[str, ...] = ()
+    # Whether an act the text reports without an actor ("a roadside bomb killed two soldiers") is coded.
+    agentless: bool = False
 
 
 @cache
@@ -41,6 +46,8 @@ def categories() -> dict[str, EventCategory]:
             quad=entry["quad"],
             score=float(entry["score"]),
             modes=tuple(entry["modes"]),
+            recipient_fallback=tuple(entry.get("recipient_fallback", ())),
+            agentless=bool(entry.get("agentless", False)),
         )
         for entry in raw["categories"]
     }

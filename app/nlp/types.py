@@ -29,6 +29,20 @@ class ActorMention:
 
 
 @dataclass(slots=True)
+class PlaceMention:
+    """A name the text uses for a place where something happens ("in Kharkiv"), not for an actor."""
+
+    start: int  # character offsets into doc.text
+    end: int
+    token_start: int  # token offsets into the doc, end exclusive
+    token_end: int
+    head_i: int
+    sentence: int
+    country: str  # ISO alpha-3 of the country the place lies in
+    via: str  # how the gazetteer knows it: capital, seat, province, city
+
+
+@dataclass(slots=True)
 class Actor:
     """One real-world actor with every mention folded into it."""
 
@@ -50,6 +64,16 @@ class TextSpan:
     end: int
 
 
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Where a stance's coding came from, so that an analyst can audit it without reading code."""
+
+    source: str  # "lexicon" (the curated lexicon), "dictionary" (CAMEO verb patterns), "derived"
+    ref: str  # file:line of the entry or pattern, or the name of the derivation
+    text: str  # the entry or pattern that matched, as written or summarised
+    cameo: str | None = None  # the full CAMEO code it gives, where it gives one
+
+
 @dataclass(slots=True)
 class Stance:
     """Holder -> event -> target, with the evidence for it."""
@@ -66,3 +90,5 @@ class Stance:
     content: TextSpan | None = None
     attributed_to: str | None = None
     confidence: float = 0.5
+    context: str | None = None  # PLOVER context (economic, military, ...) where the coding gives one
+    rule: Rule | None = None

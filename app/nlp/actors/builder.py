@@ -24,7 +24,7 @@ from app.nlp.actors.records import (
     title_case,
 )
 from app.nlp.gazetteer import Entry, Gazetteer
-from app.nlp.types import ActorKind, ActorMention, MentionVia
+from app.nlp.types import ActorKind, ActorMention, MentionVia, PlaceMention
 
 # Roles in which a capital or seat acts, speaks or is acted upon (its government, not the place).
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "poss", "agent", "ROOT", "attr", "appos"})
@@ -41,6 +41,7 @@ class ActorBuilder:
         self.drafts: dict[tuple[Any, ...], Draft] = {}
         self.covered: set[int] = set()  # tokens already inside a mention
         self.places: dict[int, str] = {}  # head token of a place-only name -> the country it lies in
+        self.place_mentions: list[PlaceMention] = []  # the same names, with their spans
         self.sent_index = sentence_index(doc)
         self.spans: set[tuple[Any, int, int]] = set()  # (draft key, character span) of every mention
         # Mentions other than pronouns by the sentence of their head: an anaphor looks back only
@@ -514,6 +515,11 @@ class ActorBuilder:
             code = self.place_country(entry)
             if code is not None:
                 self.places[root.i] = code
+                self.place_mentions.append(
+                    PlaceMention(
+                        name.char_start, name.char_end, start, end, root.i, self.sent_index[root.i], code, entry.via
+                    )
+                )
             return
         if start > 0 and self.doc[start - 1].lower_ == "the" and self.doc[start - 1].head.i == root.i:
             start -= 1

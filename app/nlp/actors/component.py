@@ -12,7 +12,7 @@ from app.nlp.gazetteer import get_gazetteer
 
 
 class ActorRecognizer:
-    """The spaCy component: sets ``doc._.actors`` and ``doc._.actor_mentions``."""
+    """The spaCy component: sets ``doc._.actors``, ``doc._.actor_mentions`` and ``doc._.places``."""
 
     def __init__(self, nlp: Language) -> None:
         register_extensions()
@@ -21,8 +21,10 @@ class ActorRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         """Find, code and fold the actors of one document."""
-        drafts = ActorBuilder(doc, self.gazetteer).run()
+        builder = ActorBuilder(doc, self.gazetteer)
+        drafts = builder.run()
         doc._.actors, doc._.actor_mentions = finalise(drafts, doc)
+        doc._.places = builder.place_mentions
         return doc
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
+from app.nlp import syntax
 from app.nlp.actors.records import AFFILIATION_CODES, NOUNS
 from app.nlp.gazetteer import Gazetteer
+from app.nlp.lexicon import load_lexicon
 
 if TYPE_CHECKING:  # the builder runs this pass on itself
     from app.nlp.actors.builder import ActorBuilder
@@ -30,14 +32,20 @@ def inherit_countries(builder: ActorBuilder) -> None:
     share ("President Dos Santos ... UNITA"). A place-only name
     ("in Algiers") lends its country to an unnamed collective only (a group noun), never to a person
     or an organisation, and never becomes an actor itself. With two candidates nothing is inherited.
+    Whoever reports the sentence ("officials in Lagos said", "according to a monitor in London") lends a
+    collective nothing: the place of the source is not the place of the news.
     """
     doc = builder.doc
+    reporters = reporter_tokens(doc)
     coded = [d for d in builder.drafts.values() if d.country and d.country not in _NON_STATE_CODES]
     by_sentence: dict[int, set[str]] = {}
+    unreported: dict[int, set[str]] = {}  # the same without the sources' own countries, for collectives
     for draft in coded:
         for mention in draft.mentions:
             if mention.via != "pronoun" and draft.country:
                 by_sentence.setdefault(mention.sentence, set()).add(draft.country)
+                if mention.head_i not in reporters:
+                    unreported.setdefault(mention.sentence, set()).add(draft.country)
     # Syntax never crosses a sentence: index heads and places by sentence, so that the checks
     # below stay linear in the length of the document.
     heads: dict[int, set[int]] = {}
@@ -48,12 +56,15 @@ def inherit_countries(builder: ActorBuilder) -> None:
     places: dict[int, set[str]] = {}
     place_tokens: dict[int, list[tuple[int, str]]] = {}
     for token_i, code in builder.places.items():
+        if token_i in reporters:
+            continue
         places.setdefault(builder.sent_index[token_i], set()).add(code)
         place_tokens.setdefault(builder.sent_index[token_i], []).append((token_i, code))
     located = {n: set(codes) for n, codes in places.items()}  # countries a sentence places things in
     for draft in coded:
         for mention in draft.mentions:
-            if draft.kind == "state" and draft.country and _in_place_phrase(doc[mention.head_i], builder.gaz):
+            in_place = _in_place_phrase(doc[mention.head_i], builder.gaz) and mention.head_i not in reporters
+            if draft.kind == "state" and draft.country and in_place:
                 located.setdefault(mention.sentence, set()).add(draft.country)
     for draft in builder.drafts.values():
         if draft.country or draft.kind not in _INHERITING_KINDS:
@@ -76,11 +87,31 @@ def inherit_countries(builder: ActorBuilder) -> None:
         if collective and len(where) == 1:
             draft.country = where.pop()
             continue
-        candidates = {code for m in named for code in by_sentence.get(m.sentence, set())}
+        candidates = {
+            code for m in named for code in (unreported if collective else by_sentence).get(m.sentence, set())
+        }
         if collective:
             candidates |= {code for m in named for code in places.get(m.sentence, set())}
         if len(candidates) == 1:
             draft.country = candidates.pop()
+
+
+def reporter_tokens(doc: Doc) -> set[int]:
+    """Return the tokens of the phrases that report a sentence: the subject of "said" and "according to X"."""
+    cues = load_lexicon().cues
+    found: set[int] = set()
+    for token in doc:
+        if token.pos_ == "VERB" and token.lemma_ in cues.attribution_verbs and _reports(token):
+            for subject in syntax.children(token, "nsubj"):
+                found.update(t.i for t in subject.subtree)
+        elif token.lower_ == "according":
+            found.update(t.i for t in token.subtree)
+    return found
+
+
+def _reports(verb: Token) -> bool:
+    """Tell whether a speech verb reports a clause ("..., officials said"; "officials said that ...")."""
+    return verb.dep_ == "parataxis" or any(c.dep_ in ("ccomp", "parataxis") for c in verb.children)
 
 
 def _in_place_phrase(token: Token, gaz: Gazetteer) -> bool:

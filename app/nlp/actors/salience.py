@@ -23,7 +23,7 @@ def _salience(drafts: Sequence[Draft], doc: Doc, roles: dict[Any, int]) -> dict[
     length = max(len(doc), 1)
     scores = {}
     for draft in drafts:
-        first = min(m.token_start for m in draft.mentions)
+        first = min((m.token_start for m in draft.mentions), default=length)  # an implied state has no mention
         score = _W_MENTIONS * weights[draft.key] / most + _W_POSITION * (1 - first / length)
         score += _W_STANCES * roles.get(draft.key, 0) / most_roles
         scores[draft.key] = round(min(1.0, score), 4)

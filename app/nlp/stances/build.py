@@ -6,9 +6,11 @@ from spacy.tokens import Doc, Token
 
 from app.nlp import syntax
 from app.nlp.lexicon import load_lexicon
-from app.nlp.stances.candidates import ActorIndex, Candidates
+from app.nlp.stances.agentless import agentless_attack, ran_into_means
+from app.nlp.stances.candidates import ActorIndex, Candidates, ImplicitState
 from app.nlp.stances.context import Context, Memo
 from app.nlp.stances.derived import deontic_requests, derived_stance
+from app.nlp.stances.recipients import fallback_recipients
 from app.nlp.stances.relevance import Relevance
 from app.nlp.stances.roles import content_span, counterparts, phrase_actors, resolve, role_tokens, trigger_span
 from app.nlp.stances.scoring import DERIVED_BONUS, confidence, modality_of, speaker_id
@@ -19,8 +21,10 @@ from app.nlp.types import Stance, TextSpan
 def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None:
     """Turn a matched trigger into a stance and its intent framing, or None when the text names no holder."""
     frame = match.entry.frame
+    if ran_into_means(match, ctx):
+        return None
     holders = resolve(match, frame.holder, ctx, set())
-    if not holders:
+    if not holders and not agentless_attack(match, ctx):
         return None
     targets = resolve(match, frame.target, ctx, set(holders))
     if not targets and match.entry.pos == "verb":
@@ -28,6 +32,10 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
     speaker = speaker_id(match, ctx, holders)
     if not targets and "counterpart" in frame.target:
         targets = counterparts(ctx, holders, {*holders, *([speaker] if speaker else [])})
+    if not targets:
+        targets = fallback_recipients(match, ctx, holders)
+    if not holders and not any(t in ctx.actors.coded or t in ctx.actors.implicit_ids for t in targets):
+        return None  # an attack on no one the text codes tells nothing
     modality, framing = modality_of(match, ctx)
     stance = Stance(
         holder=holders,
@@ -41,7 +49,8 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
         modality=modality,
         content=content_span(match, ctx),
         attributed_to=speaker,
-        confidence=confidence(match, ctx, modality, bool(targets)),
+        confidence=confidence(match, ctx, modality, bool(targets), bool(holders)),
+        rule=match.entry.rule,
     )
     return stance, framing
 
@@ -116,10 +125,10 @@ def _deduplicate(stances: list[Stance]) -> list[Stance]:
     return sorted(best.values(), key=lambda s: -s.confidence)
 
 
-def extract_stances(doc: Doc) -> list[Stance]:
-    """Return every stance in ``doc``, sentence by sentence."""
+def extract_stances(doc: Doc) -> tuple[list[Stance], dict[str, ImplicitState]]:
+    """Return every stance in ``doc``, sentence by sentence, and the states they add as recipients."""
     lexicon = load_lexicon()
-    actors = ActorIndex.build(doc._.actors or [], doc._.actor_mentions or [])
+    actors = ActorIndex.build(doc._.actors or [], doc._.actor_mentions or [], doc._.places or [])
     candidates = Candidates.find(doc, lexicon)
     memo = Memo()
     relevance = Relevance.build(doc)
@@ -135,4 +144,4 @@ def extract_stances(doc: Doc) -> list[Stance]:
             memo=memo,
         )
         stances.extend(relevance.weigh(sentence_stances(ctx), ctx))
-    return stances
+    return stances, actors.implicit

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Token
 
 from app.nlp.arrays import distinct_strings, is_one_of, positions
 from app.nlp.lexicon import Lexicon
-from app.nlp.types import Actor, ActorMention
+from app.nlp.types import Actor, ActorMention, PlaceMention
 
 # Affiliation codes an actor may carry as its "country" that name no country.
 NON_STATE_CODES = frozenset({"IGO", "NGO", "IMG"})
@@ -26,6 +26,15 @@ _PHRASE_BREAK_MARKS = frozenset(",;:"[start:end] for start in range(3) for end i
 
 
 @dataclass(slots=True)
+class ImplicitState:
+    """A state a stance is aimed at that the actor stage did not list: named as a place, or implied."""
+
+    id: str
+    country: str
+    places: list[PlaceMention] = field(default_factory=list)  # where the text names it ("landed in Beijing")
+
+
+@dataclass(slots=True)
 class ActorIndex:
     """Actor ids by the token a mention takes part in syntax through, and by every token it covers."""
 
@@ -35,14 +44,22 @@ class ActorIndex:
     heads: list[int] = field(default_factory=list)  # the positions of by_head, ascending
     coded: set[str] = field(default_factory=set)  # actors with a country, or international organisations
     country: dict[str, str] = field(default_factory=dict)  # actor id -> its ISO country, for states and nationals
+    states: dict[str, str] = field(default_factory=dict)  # ISO country -> the id of its state actor
+    places: dict[int, list[PlaceMention]] = field(default_factory=dict)  # place names by sentence
+    implicit: dict[str, ImplicitState] = field(default_factory=dict)  # states stances added, by ISO country
 
     @classmethod
-    def build(cls, actors: Iterable[Actor], mentions: Iterable[ActorMention]) -> ActorIndex:
-        """Index the doc's actor mentions."""
+    def build(
+        cls, actors: Iterable[Actor], mentions: Iterable[ActorMention], places: Iterable[PlaceMention] = ()
+    ) -> ActorIndex:
+        """Index the doc's actor mentions and place names."""
         index = cls()
         actors = list(actors)
         index.coded = {a.id for a in actors if a.country or a.kind in ("igo", "ngo", "armed_group")}
         index.country = {a.id: a.country for a in actors if a.country and a.country not in NON_STATE_CODES}
+        index.states = {a.country: a.id for a in actors if a.kind == "state" and a.country}
+        for place in places:
+            index.places.setdefault(place.sentence, []).append(place)
         for mention in mentions:
             _add_unique(index.by_head[mention.head_i], mention.actor_id)
             for i in range(mention.token_start, mention.token_end):
@@ -54,6 +71,22 @@ class ActorIndex:
     def at(self, token: Token) -> list[str]:
         """Return the actors a single token stands for."""
         return self.by_position.get(token.i, [])
+
+    @property
+    def implicit_ids(self) -> set[str]:
+        """Return the provisional ids of the states stances added (see ``state_of``)."""
+        return {state.id for state in self.implicit.values()}
+
+    def state_of(self, country: str, place: PlaceMention | None = None) -> str:
+        """Return the id of ``country``'s state actor, adding one (named by ``place``, if given) when none is listed."""
+        if country in self.states:
+            return self.states[country]
+        implicit = self.implicit.get(country)
+        if implicit is None:
+            implicit = self.implicit[country] = ImplicitState(id=f"implicit-{country}", country=country)
+        if place is not None and place not in implicit.places:
+            implicit.places.append(place)
+        return implicit.id
 
 
 def _add_unique(items: list[str], item: str) -> None:

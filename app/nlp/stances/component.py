@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from app.nlp.actors.implicit import add_states
 from app.nlp.actors.salience import update_salience
 from app.nlp.extensions import register_extensions
 from app.nlp.lexicon import load_lexicon
@@ -20,7 +21,8 @@ class StanceComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         """Extract the stances, then let the actor stage re-rank actors by salience."""
-        doc._.stances = extract_stances(doc)
+        doc._.stances, implicit = extract_stances(doc)
+        add_states(doc, implicit.values())
         update_salience(doc)
         return doc
 

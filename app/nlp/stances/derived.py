@@ -17,7 +17,7 @@ from app.nlp.stances.scoring import (
     TARGET_BONUS,
     clause_depth,
 )
-from app.nlp.types import Stance, TextSpan
+from app.nlp.types import Rule, Stance, TextSpan
 
 # Categories whose intended performance is itself a commitment to cooperate (CAMEO 03) ...
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
@@ -51,8 +51,10 @@ def derived_stance(stance: Stance, framing: str | None) -> Stance | None:
             event="REJECT",
             mode=REFUSED_MODES.get(stance.event),
             cameo=None,
+            context=None,
             modality="asserted",
             confidence=min(stance.confidence + 0.2, 0.99),
+            rule=_derived_rule("refusal", f"{stance.event} refused or negated -> REJECT", stance),
         )
     if stance.modality != "intended":
         return None
@@ -65,7 +67,22 @@ def derived_stance(stance: Stance, framing: str | None) -> Stance | None:
     else:
         return None
     mode = {"AGREE": _agree_mode(stance.event), "THREATEN": None, "MOBILIZE": "troops"}[event]
-    return replace(stance, event=event, mode=mode, cameo=None, confidence=min(stance.confidence + DERIVED_BONUS, 0.99))
+    reason = framing if framing in ("preparation", "ultimatum") else "intent"
+    return replace(
+        stance,
+        event=event,
+        mode=mode,
+        cameo=None,
+        context=None,
+        confidence=min(stance.confidence + DERIVED_BONUS, 0.99),
+        rule=_derived_rule(reason, f"{stance.modality} {stance.event} -> {event}", stance),
+    )
+
+
+def _derived_rule(name: str, change: str, base: Stance) -> Rule:
+    """Say which stance a derived one comes from and how ("intended CONSULT -> AGREE")."""
+    basis = f", from {base.rule.ref}" if base.rule is not None else ""
+    return Rule("derived", f"derived:{name}", f"{change} ({name}){basis}")
 
 
 def _agree_mode(event: str) -> str | None:
@@ -123,4 +140,9 @@ def _request_from(verb: Token, speaker: Token, clause: Token, modal: Token, ctx:
         evidence=TextSpan(start=ctx.sentence.start_char, end=ctx.sentence.end_char),
         content=phrase_span(clause, ctx.candidates.phrase_breaks),
         confidence=BASE_CONFIDENCE - DEPTH_PENALTY * clause_depth(verb, ctx.cues) + TARGET_BONUS / 2,
+        rule=Rule(
+            "derived",
+            "derived:obligation",
+            f"'{verb.lemma_}' reports an obligation ('{modal.text}'): the speaker requests it of the subject",
+        ),
     )

@@ -51,6 +51,11 @@ def _prep_index(match: Match) -> dict[str, list[Token]]:
 ACT_TARGET_PREPS = ("with", "to", "between", "for")
 
 
+def _suffers(verb: Token) -> bool:
+    """Tell whether a verb's subject undergoes what a noun in its phrase names (passive, or "die", "kill")."""
+    return syntax.is_passive(verb) or verb.lemma_.lower() in load_lexicon().cues.harm_words
+
+
 def role_tokens(match: Match, role: str) -> list[Token]:
     """Return the tokens filling ``role`` for a matched trigger."""
     token = match.anchor
@@ -75,8 +80,14 @@ def role_tokens(match: Match, role: str) -> list[Token]:
         return syntax.prep_objects(token, {"by", "from"})
     if role == "governor_subj":
         governor = syntax.light_governor(token)
-        found = syntax.agent(governor) if governor is not None else None
+        if governor is None or _suffers(governor):
+            return []  # "civilians died in a bombing", "were wounded in an attack": they suffered it
+        found = syntax.agent(governor)
         return [found] if found is not None else []
+    if role == "governor_victim":
+        # "five civilians died in a suicide bombing": who suffered what the noun names.
+        governor = syntax.light_governor(token)
+        return syntax.children(governor, "nsubj", "nsubjpass") if governor is not None and _suffers(governor) else []
     if role == "governor_obj":
         # "placed X under house arrest": the noun's act falls on the object of the verb it hangs from.
         governor = syntax.light_governor(token)

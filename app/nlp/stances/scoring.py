@@ -18,6 +18,7 @@ DEPTH_PENALTY = 0.15
 NOUN_PENALTY = 0.1
 TARGET_BONUS = 0.05
 DERIVED_BONUS = 0.08
+NO_HOLDER_PENALTY = 0.1  # an attack reported without its attacker is less surely the sentence's event
 MODALITY_PENALTY: dict[str, float] = {
     "asserted": 0.0,
     "intended": 0.1,
@@ -77,7 +78,7 @@ def clause_depth(token: Token, cues: Cues) -> int:
     return depth
 
 
-def confidence(match: Match, ctx: Context, modality: str, has_target: bool) -> float:
+def confidence(match: Match, ctx: Context, modality: str, has_target: bool, has_holder: bool = True) -> float:
     """Score how surely this is the sentence's main event (0..1): main clause, verb, target, fact."""
     depth = clause_depth(match.token, ctx.cues)
     if match.entry.pos == "noun" and syntax.light_governor(match.anchor) is not None:
@@ -86,6 +87,7 @@ def confidence(match: Match, ctx: Context, modality: str, has_target: bool) -> f
     score -= NOUN_PENALTY if match.entry.pos == "noun" else 0.0
     score += TARGET_BONUS if has_target else 0.0
     score -= MODALITY_PENALTY[modality]
+    score -= 0.0 if has_holder else NO_HOLDER_PENALTY
     return min(max(score, 0.05), 0.99)
 
 

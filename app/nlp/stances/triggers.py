@@ -61,6 +61,17 @@ def _names_act(word: Token, events: frozenset[str], lexicon: Lexicon) -> bool:
     return word.pos_ in NOUN_POS and any(e.event in events for e in lexicon.lookup("noun", word.lemma_.lower()))
 
 
+def _ended(word: Token, trigger: Token) -> bool:
+    """Tell whether a noun is what the trigger ends: its object, or what it pulls out of ("out of the talks").
+
+    A circumstance is not ("withdrew from the town under the ceasefire deal" ends no deal).
+    """
+    if _direct(word, trigger):
+        return True
+    prep = word.head
+    return word.dep_ == "pobj" and prep.lower_ in ("from", "of") and trigger.i in (prep.head.i, prep.head.head.i)
+
+
 def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: Lexicon) -> list[Token] | None:
     """Return the tokens that satisfy an entry's constraints, or None when they fail.
 
@@ -78,7 +89,7 @@ def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: L
             return None
         extra.append(word)
     if entry.object_events:
-        act = next((w for w in object_words if _names_act(w, entry.object_events, lexicon)), None)
+        act = next((w for w in object_words if _ended(w, token) and _names_act(w, entry.object_events, lexicon)), None)
         if act is None:
             return None
         extra.append(act)

@@ -237,7 +237,20 @@
 
   function triggerElement(span) {
     const events = span.stances.map((s) => `${s.event} (${s.modality})`);
-    return el("span", { class: "trigger", title: `Stance trigger: ${events.join(", ")}` });
+    const rules = span.stances.filter((s) => s.rule).map((s) => `${s.event}: ${s.rule.ref}`);
+    const why = rules.length ? `\nCoded by ${[...new Set(rules)].join("; ")}` : "";
+    return el("span", { class: "trigger", title: `Stance trigger: ${events.join(", ")}${why}` });
+  }
+
+  // What the analyst needs to audit a coding: the quad class, the rule that matched and the CAMEO code.
+  function ruleText(stance) {
+    const lines = [stance.quad.replace("_", " ")];
+    if (stance.mode || stance.context) lines.push(`mode ${stance.mode || "—"}, context ${stance.context || "—"}`);
+    if (stance.rule) {
+      lines.push(`Rule (${stance.rule.source}) ${stance.rule.ref}`, stance.rule.text);
+      if (stance.rule.cameo) lines.push(`CAMEO ${stance.rule.cameo}`);
+    }
+    return lines.join("\n");
   }
 
   function showTooltip(mark) {
@@ -269,7 +282,7 @@
         dataset: { stance: stance.id, holder, event: stance.event, target },
       }, [
         el("td", { text: holder }),
-        el("td", { title: stance.quad.replace("_", " ") }, [chip, stance.event]),
+        el("td", { class: "event", title: ruleText(stance), dataset: { rule: stance.rule ? stance.rule.ref : "" } }, [chip, stance.event]),
         el("td", { text: target }),
         el("td", { text: stance.modality }),
         el("td", { text: stance.confidence.toFixed(2) }),

@@ -1,0 +1,57 @@
+"""Recipients a stance's frame did not find: the state where the act took place, or the holder's own state.
+
+PLOVER codes an act with no stated recipient by where it happened ("landed in Nairobi for a state visit",
+"opened a consulate in Lima": the state of that place) and a domestic act by the holder's own country
+("Greek rail workers went on strike": GRC -> GRC). Which categories take which fallback is data
+(``recipient_fallback`` in ``data/plover.yaml``); the place must lie in the trigger's own clause.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from app.nlp import syntax
+from app.nlp.stances.context import Context
+from app.nlp.stances.triggers import Match
+from app.nlp.taxonomy import categories
+
+# Prepositions that put an act somewhere ("in Kyiv", "at a checkpoint near Quetta", "into Gaza").
+LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "outside", "across", "throughout", "to", "on"})
+
+
+def fallback_recipients(match: Match, ctx: Context, holders: list[str]) -> list[str]:
+    """Return the recipients the category's fallbacks give, in the order the taxonomy lists them."""
+    for fallback in categories()[match.entry.event].recipient_fallback:
+        found = place_state(match, ctx) if fallback == "place" else own_state(ctx, holders)
+        if found:
+            return found
+    return []
+
+
+def place_state(match: Match, ctx: Context) -> list[str]:
+    """Return the state of a place named in a locative phrase of the trigger's own clause."""
+    clause = _clause_of(match)
+    for place in ctx.actors.places.get(ctx.sentence_index, ()):
+        token = ctx.doc[place.head_i]
+        if _locative(token) and syntax.clause_head(token).i == clause.i:
+            return [ctx.actors.state_of(place.country, place)]
+    return []
+
+
+def own_state(ctx: Context, holders: list[str]) -> list[str]:
+    """Return the state of the one country the holders belong to (a domestic act's recipient)."""
+    countries = {ctx.actors.country[h] for h in holders if h in ctx.actors.country}
+    return [ctx.actors.state_of(countries.pop())] if len(countries) == 1 else []
+
+
+def _clause_of(match: Match) -> Token:
+    """Return the verb heading the clause the trigger's act is told in (a noun's light verb, if any)."""
+    token = match.token if match.entry.pos == "verb" else (syntax.light_governor(match.anchor) or match.anchor)
+    return syntax.clause_head(token)
+
+
+def _locative(token: Token) -> bool:
+    """Tell whether a place name sits in a locative phrase, directly or inside another ("a market in Jos")."""
+    while token.dep_ in ("conj", "compound", "appos") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPS
