@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install serve test lint format typecheck eval openapi lock bench bench-quick memory gazetteer clean
+.PHONY: install serve test lint format typecheck eval openapi lock bench bench-quick memory gazetteer discards clean
 
 install: $(STAMP)
 
@@ -51,6 +51,10 @@ memory: install
 
 gazetteer: install
 	$(BIN)/python scripts/build_gazetteer.py
+
+# Interim: compile the vendored Phoenix discards into app/nlp/data/discards.json (until `make dictionaries`).
+discards: install
+	$(BIN)/python scripts/build_discards.py
 
 # Regenerate both lock files from pyproject.toml (needs the registry).
 lock: install

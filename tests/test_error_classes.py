@@ -58,7 +58,12 @@ def test_a_plain_negation_of_a_meeting_is_not_a_rejection(nlp: Language) -> None
         ("Egypt halted its mediation between Israel and Hamas.", "EGY", "ISR", "withdraw"),
         ("Germany cancelled a planned visit to China by its defence minister.", "DEU", "CHN", "withdraw"),
         ("Russia pulled out of the talks with Ukraine on Friday.", "RUS", "UKR", "withdraw"),
-        ("The United States suspended its military cooperation with Niger after the coup.", "USA", "NER", "discontinue"),
+        (
+            "The United States suspended its military cooperation with Niger after the coup.",
+            "USA",
+            "NER",
+            "discontinue",
+        ),
         ("Sweden has frozen development aid to Uganda.", "SWE", "UGA", "discontinue"),
     ],
 )
@@ -79,9 +84,7 @@ def test_ending_a_cooperative_activity_reduces_relations(
         ("Sweden said it would halt development aid to Uganda if the law took effect.", "SWE", "UGA"),
     ],
 )
-def test_a_threat_to_end_a_cooperative_activity_is_a_threat(
-    nlp: Language, text: str, holder: str, target: str
-) -> None:
+def test_a_threat_to_end_a_cooperative_activity_is_a_threat(nlp: Language, text: str, holder: str, target: str) -> None:
     find(stances(nlp, text), "THREATEN", holder, target)
 
 

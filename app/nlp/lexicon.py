@@ -65,7 +65,7 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Cues:
-    """Word lists for modality, attribution and off-topic sentences (``modality.yaml``)."""
+    """Word lists for modality and attribution (``modality.yaml``)."""
 
     modals: dict[str, Modality]
     reported_intended: frozenset[str]
@@ -82,9 +82,6 @@ class Cues:
     deontic_verbs: frozenset[str]
     attribution_verbs: frozenset[str]
     attribution_preps: tuple[tuple[str, ...], ...]
-    off_topic: frozenset[str]
-    off_topic_pos: frozenset[str]
-    off_topic_figurative: frozenset[str]
     carrier_nouns: frozenset[str]
     preparation: frozenset[str]
     territory_preps: frozenset[str]
@@ -247,9 +244,6 @@ def _cues(raw: dict[str, Any]) -> Cues:
         deontic_verbs=frozenset(raw["deontic"]["verbs"]),
         attribution_verbs=frozenset(raw["attribution_verbs"]),
         attribution_preps=tuple(tuple(words) for words in raw["attribution_preps"]),
-        off_topic=frozenset(raw["off_topic"]["lemmas"]),
-        off_topic_pos=frozenset(raw["off_topic"]["pos"]),
-        off_topic_figurative=frozenset(raw["off_topic"].get("figurative_governors", ())),
         carrier_nouns=frozenset(raw["carrier_nouns"]),
         preparation=frozenset(raw["preparation"]),
         territory_preps=frozenset(raw["territory_preps"]),

@@ -11,9 +11,9 @@ from app.nlp.stances.candidates import ActorIndex, Candidates, ImplicitState
 from app.nlp.stances.context import Context, Memo
 from app.nlp.stances.derived import deontic_requests, derived_stance
 from app.nlp.stances.recipients import fallback_recipients
+from app.nlp.stances.relevance import Relevance
 from app.nlp.stances.roles import content_span, counterparts, phrase_actors, resolve, role_tokens, trigger_span
 from app.nlp.stances.scoring import DERIVED_BONUS, confidence, modality_of, speaker_id
-from app.nlp.stances.topic import is_off_topic
 from app.nlp.stances.triggers import Match
 from app.nlp.types import Stance, TextSpan
 
@@ -104,8 +104,6 @@ def _argument_of(noun: Token, outer: Match) -> bool:
 
 def sentence_stances(ctx: Context) -> list[Stance]:
     """Return the stances of one sentence, best first, one per (event, holder, target)."""
-    if is_off_topic(ctx.tokens(ctx.candidates.off_topic), ctx.cues, ctx.actors.by_token):
-        return []
     found: list[Stance] = []
     for token in ctx.tokens(ctx.candidates.triggers):
         match = ctx.match(token)
@@ -141,6 +139,7 @@ def extract_stances(doc: Doc, lexicon: Lexicon) -> tuple[list[Stance], dict[str,
     actors = ActorIndex.build(doc._.actors or [], doc._.actor_mentions or [], doc._.places or [])
     candidates = Candidates.find(doc, lexicon)
     memo = Memo()
+    relevance = Relevance.build(doc)
     stances: list[Stance] = []
     for index, sentence in enumerate(doc.sents):
         ctx = Context(
@@ -152,5 +151,5 @@ def extract_stances(doc: Doc, lexicon: Lexicon) -> tuple[list[Stance], dict[str,
             candidates=candidates,
             memo=memo,
         )
-        stances.extend(sentence_stances(ctx))
+        stances.extend(relevance.weigh(sentence_stances(ctx), ctx))
     return stances, actors.implicit

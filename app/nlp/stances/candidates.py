@@ -103,7 +103,6 @@ class Candidates:
     """
 
     triggers: list[int]  # a lemma the lexicon lists for the word's part of speech (see pos_key)
-    off_topic: list[int]  # an off-topic lemma with an off-topic part of speech (see is_off_topic)
     speech_verbs: list[int]  # a verb with an attribution verb's lemma (see deontic_requests)
     attribution_starts: list[int]  # the first word of an attribution phrase (see according_to)
     phrase_breaks: list[int]  # an apposition, parataxis or ",;:", which a content phrase stops before (phrase_span)
@@ -132,7 +131,6 @@ class Candidates:
         )
         return cls(
             triggers=positions(triggers),
-            off_topic=positions(keys_in(pos, cues.off_topic_pos) & lemma_in(cues.off_topic)),
             speech_verbs=positions(keys_in(pos, ["VERB"]) & lemma_in(cues.attribution_verbs, lowercase=False)),
             attribution_starts=positions(keys_in(lower, {words[0] for words in cues.attribution_preps})),
             phrase_breaks=positions(keys_in(dep, _PHRASE_BREAK_DEPS) | keys_in(lower, _PHRASE_BREAK_MARKS)),
