@@ -51,7 +51,8 @@ def _object_words(token: Token, key: str) -> list[Token]:
         words.append(child)
         if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "prep", "agent", "dative"):
             words.extend(c for c in child.children if c.dep_ in ("compound", "amod", "nmod", "pobj", "pcomp", "prep"))
-            words.extend(g for c in child.children if c.dep_ == "prep" for g in c.children if g.dep_ in ("pobj", "pcomp"))
+            objects_of_preps = (g for c in child.children if c.dep_ == "prep" for g in c.children)
+            words.extend(g for g in objects_of_preps if g.dep_ in ("pobj", "pcomp"))
     return words
 
 
