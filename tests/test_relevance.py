@@ -179,7 +179,7 @@ MISSES = {
 }
 
 POLITICAL: list[tuple[str, str, str, str | None]] = [
-    ("Egyptian riot police fired tear gas at football fans outside the stadium in Cairo.", "EGY", "COERCE", None),
+    ("Egyptian riot police fired tear gas at football fans outside the stadium in Cairo.", "EGY", "ASSAULT", None),
     ("The European Union froze the assets of a Belarusian potash company.", "IGO", "SANCTION", "BLR"),
     (
         "Despite heavy rain, thousands of Venezuelans marched in Caracas against President Maduro.",

@@ -215,7 +215,9 @@ class Relevance:
         """
         kinds: set[str] = set()
         if trigger.pos_ == "VERB":
-            kinds.update(k for obj in direct_objects(trigger) if (k := self.data.objects.kind_of(obj)))
+            # The object or what its phrase says it is ("a rocket carrying 36 satellites").
+            things = [t for obj in direct_objects(trigger) for t in obj.subtree if t.pos_ in ("NOUN", "PROPN")]
+            kinds.update(k for thing in things if (k := self.data.objects.kind_of(thing)))
         senses = self.data.senses.get(trigger.lemma_.lower())
         if senses and trigger.pos_ == "NOUN":
             context = [*trigger.children, syntax.light_governor(trigger) or trigger.head]

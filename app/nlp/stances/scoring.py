@@ -20,7 +20,7 @@ TARGET_BONUS = 0.05
 DERIVED_BONUS = 0.08
 NO_HOLDER_PENALTY = 0.1  # an attack reported without its attacker is less surely the sentence's event
 # A verb coded by a dictionary's default for the verb alone, with no pattern to confirm the sense.
-DEFAULT_CODING_PENALTY = 0.4
+DEFAULT_CODING_PENALTY = 0.45
 MODALITY_PENALTY: dict[str, float] = {
     "asserted": 0.0,
     "intended": 0.1,
