@@ -15,10 +15,10 @@ import pytest
 
 from app.api.examples import SEED_SENTENCE
 from app.batch import retry_after_seconds
+from app.evaluation import DEFAULT_GOLD
 from tests.live import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_FILE = ROOT.parent / "shared" / "eval" / "plover_gsr_dev.jsonl"
 MAX_TEXT_CHARS = 3000
 
 
@@ -48,9 +48,9 @@ def write_jsonl(path: Path, entries: list[dict[str, Any]]) -> Path:
 
 def test_dev_file_through_the_service_gives_every_id_exactly_once(server: LiveServer, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    result = run_batch(str(DEV_FILE), "-o", str(out), "--url", server.url, "--concurrency", "4")
+    result = run_batch(str(DEFAULT_GOLD), "-o", str(out), "--url", server.url, "--concurrency", "4")
     assert result.returncode == 0, result.stderr
-    expected = [orjson.loads(line)["id"] for line in DEV_FILE.read_bytes().splitlines() if line.strip()]
+    expected = [orjson.loads(line)["id"] for line in DEFAULT_GOLD.read_bytes().splitlines() if line.strip()]
     lines = read_lines(out)
     assert Counter(line["id"] for line in lines) == Counter(expected)
     assert all("actors" in line and "stances" in line and "meta" in line for line in lines)
@@ -61,7 +61,7 @@ def test_dev_file_through_the_service_gives_every_id_exactly_once(server: LiveSe
     raw = out.read_bytes().splitlines(keepends=True)
     resumed = tmp_path / "resumed.jsonl"
     resumed.write_bytes(b"".join(raw[:50]) + raw[50][: len(raw[50]) // 2])
-    result = run_batch(str(DEV_FILE), "-o", str(resumed), "--url", server.url, "--concurrency", "4")
+    result = run_batch(str(DEFAULT_GOLD), "-o", str(resumed), "--url", server.url, "--concurrency", "4")
     assert result.returncode == 0, result.stderr
     assert "114 analysed" in result.stderr and "50 already done" in result.stderr
     assert Counter(line["id"] for line in read_lines(resumed)) == Counter(expected)

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import SEED_ARTICLE_PATH
+from app.evaluation import SEED_ARTICLE_PATH
 from tests.live import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parent.parent
