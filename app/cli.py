@@ -37,13 +37,13 @@ def analyze_locally(texts: Sequence[tuple[str | None, str]], model: str) -> list
     """Analyse (id, text) pairs in this process and return v1 response bodies."""
     from app.api.rendering import render_analysis
     from app.core.pool import Outcome
-    from app.core.worker import analyze_batch
+    from app.core.worker import WorkItem, analyze_batch
     from app.nlp.pipeline import load_pipeline
     from app.schemas import AnalyzeRequest
 
     nlp = load_pipeline(model)
     started = time.perf_counter()
-    results = analyze_batch(nlp, [(text, False) for _, text in texts])
+    results = analyze_batch(nlp, [WorkItem(text, include_sentences=False) for _, text in texts])
     elapsed = time.perf_counter() - started
     bodies = []
     for (doc_id, text), result in zip(texts, results, strict=True):
