@@ -46,6 +46,7 @@ def write_jsonl(path: Path, entries: list[dict[str, Any]]) -> Path:
     return path
 
 
+@pytest.mark.server
 def test_dev_file_through_the_service_gives_every_id_exactly_once(server: LiveServer, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     result = run_batch(str(DEFAULT_GOLD), "-o", str(out), "--url", server.url, "--concurrency", "4")
@@ -68,6 +69,7 @@ def test_dev_file_through_the_service_gives_every_id_exactly_once(server: LiveSe
     assert read_lines(resumed)[:50] == lines[:50]
 
 
+@pytest.mark.server
 def test_failures_are_recorded_with_their_problem_and_exit_non_zero(server: LiveServer, tmp_path: Path) -> None:
     source = write_jsonl(
         tmp_path / "in.jsonl",
@@ -98,6 +100,7 @@ def test_failures_are_recorded_with_their_problem_and_exit_non_zero(server: Live
     assert Counter(line["id"] for line in read_lines(out)) == Counter(["good", "long", "blank", "no-text"])
 
 
+@pytest.mark.server
 def test_queue_full_answers_are_retried_until_every_document_is_done(server: LiveServer, tmp_path: Path) -> None:
     # 16 documents in flight against an admission queue of 4: 429s with Retry-After, retried.
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{i}", "text": SEED_SENTENCE} for i in range(32)])
@@ -107,6 +110,7 @@ def test_queue_full_answers_are_retried_until_every_document_is_done(server: Liv
     assert sorted(line["id"] for line in read_lines(out)) == sorted(f"d{i}" for i in range(32))
 
 
+@pytest.mark.server
 def test_folder_of_text_files_and_local_mode_give_the_service_answers(server: LiveServer, tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     (folder / "sub").mkdir(parents=True)

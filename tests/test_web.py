@@ -16,6 +16,8 @@ import pytest
 from app.evaluation import SEED_ARTICLE_PATH
 from tests.live import LiveServer, live_server
 
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
 CHROMIUM = Path("/usr/bin/chromium")
