@@ -13,8 +13,8 @@ from app.evaluation import DEFAULT_GOLD, EVAL_DATA, SEED_ARTICLE_PATH, SEED_EXPE
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
-# A path to the workspace directory that used to sit beside the clone: written as "../shared" or
-# built as `... / "shared"`. Spelled with character classes so that this file does not match itself.
+# A path to the workspace directory that used to sit beside the clone, written out (dot-dot, slash,
+# its name) or built with pathlib's slash; spelled with character classes so as not to match itself.
 OUTSIDE_PATH = re.compile(r"\.\.[/\\]shared\b|/\s*[\"']shared[\"']")
 SKIPPED_DIRS = {".git", ".venv", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 
@@ -46,7 +46,8 @@ def test_no_tracked_file_refers_to_a_directory_beside_the_repository() -> None:
 
 
 def test_the_pattern_finds_both_spellings_of_the_old_path() -> None:
-    old_spellings = ['open("../shared/eval/x.jsonl")', 'ROOT.parent / "shared" / "examples"']
+    name = "shared"
+    old_spellings = [f'open("../{name}/eval/x.jsonl")', f'ROOT.parent / "{name}" / "examples"']
     assert all(OUTSIDE_PATH.search(line) for line in old_spellings)
     assert not OUTSIDE_PATH.search("the benchmark ran on a shared 2-vCPU VM")
 
