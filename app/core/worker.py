@@ -37,7 +37,7 @@ class WorkerOptions:
     model: str
     niceness: int
     gemm: GemmPreference
-    log_level: str = "info"
+    log_level: str
 
 
 class WorkItem(NamedTuple):

@@ -45,8 +45,8 @@ class DocResult:
 
     analysis: dict[str, Any] | None
     error: str | None = None
-    # What the pipeline raised, for the caller to log with what it knows (request id, length);
-    # its frames' local variables are cleared, so it holds no document.
+    # What the pipeline raised, for the caller to log with what it knows (request id, length). The
+    # local variables of its finished frames are cleared: it keeps no Doc of a closed memory zone.
     exception: Exception | None = None
     tokens: int = 0
     timings: dict[str, float] = field(default_factory=dict)
