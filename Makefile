@@ -1,11 +1,12 @@
-# Stancewire: `make serve` to run, `make test` to check. Everything installs from the lock files.
+# Stancewire: `make serve` to run, `make test` to check (`make check` for the quick tier while you
+# work). Everything installs from the lock files.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install serve test lint format typecheck eval openapi lock bench bench-quick memory gazetteer discards clean
+.PHONY: install serve test check lint format typecheck eval openapi lock bench bench-quick memory gazetteer discards clean
 
 install: $(STAMP)
 
@@ -20,6 +21,12 @@ serve: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The quick tier: lint, types, and the tests that start no server, browser or Prometheus (the
+# markers are declared in pyproject.toml). Under a minute on two CPUs; `make test` runs everything.
+QUICK_TESTS ?= -m "not slow and not server and not browser and not prometheus"
+check: lint typecheck
+	$(BIN)/python -m pytest $(QUICK_TESTS)
 
 lint: install
 	$(BIN)/ruff check app tests scripts bench

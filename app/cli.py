@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
+import platform
 import sys
 import time
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 import orjson
 
+from app import __version__
+
 OPENAPI_PATH = Path("openapi/openapi.json")
+# What `stancewire --help` opens with (the module docstring is for developers).
+DESCRIPTION = (
+    "Turn news articles into structured data: who (actors) takes what stance or action (PLOVER events) "
+    "toward whom, with the evidence. Settings come from STANCEWIRE_* environment variables (see the README)."
+)
+PLOT_EXTRA = "stancewire[plot]"
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -37,13 +48,13 @@ def analyze_locally(texts: Sequence[tuple[str | None, str]], model: str) -> list
     """Analyse (id, text) pairs in this process and return v1 response bodies."""
     from app.api.rendering import render_analysis
     from app.core.pool import Outcome
-    from app.core.worker import analyze_batch
+    from app.core.worker import WorkItem, analyze_batch
     from app.nlp.pipeline import load_pipeline
     from app.schemas import AnalyzeRequest
 
     nlp = load_pipeline(model)
     started = time.perf_counter()
-    results = analyze_batch(nlp, [(text, False) for _, text in texts])
+    results = analyze_batch(nlp, [WorkItem(text, include_sentences=False) for _, text in texts])
     elapsed = time.perf_counter() - started
     bodies = []
     for (doc_id, text), result in zip(texts, results, strict=True):
@@ -91,9 +102,6 @@ def _openapi(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     from app.batch import Options, main
 
-    if not args.local and not args.url:
-        print("stancewire batch: give --url URL of a running service, or --local", file=sys.stderr)
-        return 2
     options = Options(
         input=Path(args.input),
         output=Path(args.output),
@@ -121,6 +129,14 @@ def _network(args: argparse.Namespace) -> int:
         if path.suffix.lower() not in (".graphml", ".csv", ".json", ".png", ".svg"):
             print(f"stancewire network: {path}: unknown format {path.suffix!r}", file=sys.stderr)
             return 2
+    # Refuse before any work or output: the runtime install (and the container) has no matplotlib.
+    if args.picture and not _can_draw():
+        print(
+            f"stancewire network: --picture needs matplotlib, which only the plot extra installs: "
+            f"pip install '{PLOT_EXTRA}' (GraphML, CSV and JSON need nothing more)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         network = build_network(read_jsonl([Path(p) for p in args.inputs]), by=args.by, max_evidence=args.max_evidence)
     except (OSError, ValueError) as exc:
@@ -141,25 +157,48 @@ def _network(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the command-line parser."""
-    parser = argparse.ArgumentParser(prog="stancewire", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def _can_draw() -> bool:
+    try:
+        return importlib.util.find_spec("matplotlib") is not None
+    except ValueError:  # a module object without a spec stands in for it: not importable either
+        return False
 
-    serve = commands.add_parser("serve", help="run the HTTP service")
-    serve.add_argument("--host", help="bind address (default: STANCEWIRE_HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default: STANCEWIRE_PORT or 8000)")
+
+def version_text() -> str:
+    """Return what ``stancewire --version`` prints: this version and what it runs on."""
+    return f"stancewire {__version__} (spaCy {version('spacy')}, Python {platform.python_version()})"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser; every option's help states its default."""
+    parser = argparse.ArgumentParser(
+        prog="stancewire", description=DESCRIPTION, epilog="Run 'stancewire COMMAND --help' for a command's options."
+    )
+    parser.add_argument("--version", action="version", version=version_text())
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the HTTP service", description="Run the HTTP service.")
+    serve.add_argument("--host", help="bind address (default: STANCEWIRE_HOST, else 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: STANCEWIRE_PORT, else 8000)")
     serve.set_defaults(handler=_serve)
 
-    analyze = commands.add_parser("analyze", help="analyse one article without a server; print the API's JSON")
-    analyze.add_argument("file", nargs="?", help="text file, or - for standard input (default)")
-    analyze.add_argument("--id", help="document id to echo")
+    analyze = commands.add_parser(
+        "analyze",
+        help="analyse one article without a server; print the API's JSON",
+        description="Analyse one article in this process and print the JSON that POST /v1/analyze returns.",
+    )
+    analyze.add_argument("file", nargs="?", default="-", help="text file, or - for standard input (default: -)")
+    analyze.add_argument("--id", help="document id to echo in the result (default: none)")
     analyze.set_defaults(handler=_analyze)
 
-    openapi = commands.add_parser("openapi", help="write the OpenAPI document")
-    openapi.add_argument("-o", "--output", default=str(OPENAPI_PATH), help=f"where to write (default {OPENAPI_PATH})")
+    openapi = commands.add_parser(
+        "openapi", help="write the OpenAPI document", description="Write the OpenAPI document the app serves."
+    )
+    openapi.add_argument("-o", "--output", default=str(OPENAPI_PATH), help="where to write (default: %(default)s)")
     openapi.add_argument(
-        "--refresh-example", action="store_true", help="re-run the pipeline on the example request first"
+        "--refresh-example",
+        action="store_true",
+        help="re-run the pipeline on the example request first (default: keep the committed example)",
     )
     openapi.set_defaults(handler=_openapi)
 
@@ -170,16 +209,28 @@ def build_parser() -> argparse.ArgumentParser:
         "Ids already in OUT are skipped, so an interrupted run resumes. Exits 1 when any document failed.",
     )
     batch.add_argument("input", help='JSONL file of {"id", "text", ...} objects, or a folder of .txt files')
-    batch.add_argument("-o", "--output", required=True, help="JSONL file to append results to")
-    batch.add_argument("--url", help="base URL of a running service, e.g. http://127.0.0.1:8000")
-    batch.add_argument("--local", action="store_true", help="analyse in this process's own worker pool, no server")
-    batch.add_argument("--concurrency", type=int, default=8, help="documents in flight at once (default 8)")
+    batch.add_argument("-o", "--output", required=True, help="JSONL file to append results to (required)")
+    where = batch.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="base URL of a running service, e.g. http://127.0.0.1:8000 (this or --local)")
+    where.add_argument(
+        "--local", action="store_true", help="analyse in this process's own worker pool, no server (this or --url)"
+    )
+    batch.add_argument("--concurrency", type=int, default=8, help="documents in flight at once (default: %(default)s)")
     batch.add_argument("--workers", type=int, help="worker processes with --local (default: usable CPUs)")
-    batch.add_argument("--retries", type=int, default=5, help="retries on 429/502/503/504 and lost connections")
-    batch.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one response (default 120)")
-    batch.add_argument("--api-key", help="API key (default: STANCEWIRE_API_KEY)")
-    batch.add_argument("--retry-failed", action="store_true", help="drop the failures in OUT and try them again")
-    batch.add_argument("--no-progress", action="store_true", help="no progress bar")
+    batch.add_argument(
+        "--retries",
+        type=int,
+        default=5,
+        help="retries on 429/502/503/504 and lost connections (default: %(default)s)",
+    )
+    batch.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds to wait for one response (default: %(default)g)"
+    )
+    batch.add_argument("--api-key", help="API key (default: STANCEWIRE_API_KEY, else none)")
+    batch.add_argument(
+        "--retry-failed", action="store_true", help="drop the failures in OUT and try them again (default: keep them)"
+    )
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar (default: a bar on stderr)")
     batch.set_defaults(handler=_batch)
 
     network = commands.add_parser(
@@ -189,15 +240,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     network.add_argument("inputs", nargs="+", help="JSONL files of analyses, e.g. the output of stancewire batch")
     network.add_argument(
-        "-o", "--output", action="append", help="NET.graphml, NET.csv or NET.json (format by extension; repeatable)"
+        "-o",
+        "--output",
+        action="append",
+        help="NET.graphml, NET.csv or NET.json (format by extension; repeatable; default: none)",
     )
-    network.add_argument("--csv", help="also write the dyads as CSV here")
-    network.add_argument("--json", help="also write the network as JSON here")
-    network.add_argument("--picture", help="draw the network to NET.png or NET.svg")
-    network.add_argument("--by", choices=["country", "actor"], default="country", help="node level (default country)")
-    network.add_argument("--max-evidence", type=int, default=5, help="evidence sentences kept per dyad (default 5)")
-    network.add_argument("--max-nodes", type=int, default=60, help="busiest nodes drawn in the picture (default 60)")
-    network.add_argument("--title", help="title of the picture")
+    network.add_argument("--csv", help="also write the dyads as CSV here (default: none)")
+    network.add_argument("--json", help="also write the network as JSON here (default: none)")
+    network.add_argument(
+        "--picture", help=f"draw the network to NET.png or NET.svg; needs pip install '{PLOT_EXTRA}' (default: none)"
+    )
+    network.add_argument(
+        "--by", choices=["country", "actor"], default="country", help="node level (default: %(default)s)"
+    )
+    network.add_argument(
+        "--max-evidence", type=int, default=5, help="evidence sentences kept per dyad (default: %(default)s)"
+    )
+    network.add_argument(
+        "--max-nodes", type=int, default=60, help="busiest nodes drawn in the picture (default: %(default)s)"
+    )
+    network.add_argument("--title", help="title of the picture (default: what the network holds)")
     network.set_defaults(handler=_network)
     return parser
 

@@ -91,12 +91,16 @@ def misses_list(report: Report) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the pipeline over the gold records and print the report."""
     parser = argparse.ArgumentParser(prog="python -m app.eval_report", description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="gold JSONL file")
+    parser.add_argument(
+        "--gold", type=Path, default=DEFAULT_GOLD, help="gold JSONL file (default: the packaged PLOVER dev records)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     parser.add_argument("--misses", action="store_true", help="list the records whose triple was missed")
     parser.add_argument("--model", default=MODEL, help="spaCy model to load")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown (for README)")
     args = parser.parse_args(argv)
+    if not args.gold.is_file():
+        parser.error(f"no gold file at {args.gold}")
 
     from app.nlp.pipeline import load_pipeline
 

@@ -1,4 +1,4 @@
-"""Score Stancewire against hand-coded PLOVER gold records (see ../shared/eval/README.md)."""
+"""Score Stancewire against hand-coded PLOVER gold records (see app/eval_data/README.md)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ import orjson
 
 from app.nlp.taxonomy import EVENT_NAMES
 
-DEFAULT_GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "plover_gsr_dev.jsonl"
+# The evaluation data ship with the package (app/eval_data/README.md: sources and licenses); one
+# constant per file, used by make eval, the tests and the benchmarks.
+EVAL_DATA = Path(__file__).resolve().parent / "eval_data"
+DEFAULT_GOLD = EVAL_DATA / "plover_gsr_dev.jsonl"
+SEED_ARTICLE_PATH = EVAL_DATA / "seed_article.txt"
+SEED_EXPECTED_PATH = EVAL_DATA / "seed_expected.md"
 _KIND_CODES = {"igo": "IGO", "ngo": "NGO"}
 
 

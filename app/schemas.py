@@ -150,6 +150,10 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = Field(
         None, description="For validation problems: each offending field (`loc`) and why (`msg`)."
     )
+    request_id: str | None = Field(
+        None,
+        description="The request's id (its `X-Request-ID`); the service's log lines about the failure carry it.",
+    )
 
 
 class BatchError(BaseModel):

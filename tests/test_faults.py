@@ -29,7 +29,7 @@ from tests.serverkit import (
     wait_ready,
 )
 
-pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+pytestmark = [pytest.mark.anyio, pytest.mark.slow, pytest.mark.server]
 
 TIMEOUT_S = 20  # the service's analysis deadline in these tests
 HANG_GUARD = TIMEOUT_S * 3 + 10  # the pool's hard deadline is 3 x timeout_s; nothing may take longer

@@ -9,9 +9,10 @@ import pytest
 from spacy.language import Language
 from thinc.api import Model, NumpyOps, get_current_ops, set_current_ops, use_ops
 
+from app.evaluation import SEED_ARTICLE_PATH
 from app.nlp.gemm import choose_gemm, use_gemm
 from app.nlp.pipeline import analyze_texts, load_pipeline
-from tests.conftest import MODEL, SEED_ARTICLE_PATH
+from tests.conftest import MODEL
 
 SEED_ARTICLE = SEED_ARTICLE_PATH.read_text("utf-8")
 

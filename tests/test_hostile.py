@@ -264,6 +264,7 @@ async def _exchange(port: int, payload: bytes) -> bytes:
             await writer.wait_closed()
 
 
+@pytest.mark.server
 async def test_malformed_http_is_refused_and_the_server_stays_ready() -> None:
     with running_server(workers="1") as server:
         for name, (payload, allowed) in WIRE_CASES.items():

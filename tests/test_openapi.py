@@ -57,6 +57,7 @@ def test_response_example_is_the_real_analysis_of_the_request_example(nlp: Langu
 
 
 @pytest.mark.slow
+@pytest.mark.server
 def test_generated_client_calls_the_running_service(tmp_path: Path) -> None:
     generator = Path(sys.executable).parent / "openapi-python-client"
     subprocess.run(

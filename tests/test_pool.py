@@ -16,7 +16,8 @@ from app.core.pool import NotReady, WorkerPool
 from app.core.worker import SINGLE_THREADED_BLAS
 from tests.conftest import make_settings, start_app
 
-pytestmark = pytest.mark.anyio
+# Each test starts (and often kills) its own worker processes: seconds apiece.
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 LONG_TEXT = " ".join(
     ["The United States urged China to press Russia to halt its aggression in Ukraine."] * 120

@@ -22,6 +22,8 @@ from app.main import create_app
 from tests.conftest import make_settings
 from tests.serverkit import Server, running_server
 
+pytestmark = pytest.mark.server
+
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
 MAX_BATCH = 8
 MAX_TEXT_CHARS = 2_000

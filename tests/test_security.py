@@ -195,6 +195,7 @@ async def _exercise(url: str) -> dict[str, str]:
     return ids
 
 
+@pytest.mark.server
 async def test_every_log_line_of_a_request_carries_its_id_and_no_article_text() -> None:
     with running_server(log_level="debug") as server:
         ids = await _exercise(server.url)
@@ -214,6 +215,7 @@ async def test_every_log_line_of_a_request_carries_its_id_and_no_article_text() 
     assert MARKER not in log_text
 
 
+@pytest.mark.server
 async def test_article_text_is_logged_only_when_log_text_and_debug_ask_for_it() -> None:
     with running_server(log_level="info", log_text="true") as server:
         await _exercise(server.url)

@@ -13,8 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import SEED_ARTICLE_PATH
+from app.evaluation import SEED_ARTICLE_PATH
 from tests.live import LiveServer, live_server
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "docs" / "screenshot.png"

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.core.logging import request_id_var
 from app.core.pool import AnalysisFailed, AnalysisTimeout, NotReady, PoolError, QueueFull, WorkerLost
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -48,7 +49,7 @@ def problem(
     instance: str | None = None,
     errors: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Build a problem document."""
+    """Build a problem document; inside a request it carries the request's id, as its log lines do."""
     body: dict[str, Any] = {
         "type": f"/problems/{slug or _SLUGS.get(status, 'error')}",
         "title": HTTPStatus(status).phrase,
@@ -59,6 +60,8 @@ def problem(
         body["instance"] = instance
     if errors is not None:
         body["errors"] = errors
+    if (request_id := request_id_var.get()) is not None:
+        body["request_id"] = request_id
     return body
 
 

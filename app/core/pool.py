@@ -23,9 +23,12 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from app.core.config import Settings
-from app.core.worker import READY, SINGLE_THREADED_BLAS, WorkerOptions, worker_main
+from app.core.logging import request_id_var
+from app.core.worker import READY, SINGLE_THREADED_BLAS, WorkerOptions, WorkItem, worker_main
 
 log = logging.getLogger("stancewire.pool")
+# What a client learns of a failed analysis; the details are in the worker's log line of the request.
+ANALYSIS_FAILED_DETAIL = "The analysis of this document failed; the error is logged under this request's id."
 
 
 class PoolError(Exception):
@@ -49,7 +52,7 @@ class AnalysisTimeout(PoolError):
 
 
 class AnalysisFailed(PoolError):
-    """The pipeline raised on this document."""
+    """The pipeline raised on this document (the worker logged the traceback)."""
 
 
 @dataclass(slots=True)
@@ -69,6 +72,7 @@ class _Job:
     text: str
     include_sentences: bool
     future: asyncio.Future[Outcome]
+    request_id: str | None
     enqueued: float = field(default_factory=time.perf_counter)
 
 
@@ -104,7 +108,7 @@ class _Worker:
         self.gemm = info["gemm_backend"]
         return dict(info)
 
-    def run(self, items: list[tuple[str, bool]], timeout: float) -> list[dict[str, Any]]:
+    def run(self, items: list[WorkItem], timeout: float) -> list[dict[str, Any]]:
         """Send one batch and block until its results come back or the worker dies."""
         try:
             self.conn.send(items)
@@ -244,7 +248,9 @@ class WorkerPool:
         if len(items) > self.free_slots:
             raise QueueFull(f"the admission queue is full ({self._settings.queue_limit} documents)")
         loop = asyncio.get_running_loop()
-        jobs = [_Job(text, include, loop.create_future()) for text, include in items]
+        # The worker logs a failure with the id of the request it came with.
+        request_id = request_id_var.get()
+        jobs = [_Job(text, include, loop.create_future(), request_id) for text, include in items]
         for job in jobs:
             self._queue.put_nowait(job)
         self._quiet.clear()
@@ -332,7 +338,7 @@ class WorkerPool:
         sent = time.perf_counter()
         hard_deadline = self._settings.timeout_s * 3
         try:
-            items = [(job.text, job.include_sentences) for job in batch]
+            items = [WorkItem(job.text, job.include_sentences, job.request_id) for job in batch]
             loop = asyncio.get_running_loop()
             results = await loop.run_in_executor(self._threads, worker.run, items, hard_deadline)
         except _WorkerDied as exc:
@@ -357,7 +363,7 @@ class WorkerPool:
                         )
                     )
                 else:
-                    job.future.set_exception(AnalysisFailed(result.get("error") or "analysis failed"))
+                    job.future.set_exception(AnalysisFailed(ANALYSIS_FAILED_DETAIL))
             self._idle.put_nowait(worker)
         finally:
             self._busy -= 1
@@ -369,7 +375,10 @@ class WorkerPool:
     async def _spawn(self) -> _Worker:
         self._serial += 1
         options = WorkerOptions(
-            model=self._settings.model, niceness=self._settings.worker_niceness, gemm=self._settings.gemm
+            model=self._settings.model,
+            niceness=self._settings.worker_niceness,
+            gemm=self._settings.gemm,
+            log_level=self._settings.log_level,
         )
         worker = await asyncio.to_thread(_Worker, options, self._serial)
         self._workers.append(worker)

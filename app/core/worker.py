@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import signal
 from collections import Counter
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
+from app.core.logging import configure_logging, format_traceback, withhold_words
 from app.nlp.gemm import GemmPreference, choose_gemm, use_gemm
 
-# Messages on the pipe, parent -> worker: a list of (text, include_sentences) tuples, or None to stop.
+log = logging.getLogger("stancewire.worker")
+
+# Messages on the pipe, parent -> worker: a list of WorkItem, or None to stop.
 # worker -> parent: ("ready", info) once, then one list of result dicts per batch.
 READY = "ready"
 FAILED = "failed"
@@ -33,12 +37,22 @@ class WorkerOptions:
     model: str
     niceness: int
     gemm: GemmPreference
+    log_level: str
+
+
+class WorkItem(NamedTuple):
+    """One document of a batch: its text, what to include, and the request it came with (for logs)."""
+
+    text: str
+    include_sentences: bool
+    request_id: str | None = None
 
 
 def worker_main(conn: Connection, options: WorkerOptions) -> None:
     """Serve analysis batches over ``conn`` until told to stop or the pipe closes."""
     # Ctrl-C reaches the whole process group; the parent decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    configure_logging(options.log_level)
     # When the workers fill every CPU, the event loop still gets one the moment it needs it: to
     # answer, to hand a free worker its next batch, to answer health checks.
     os.nice(options.niceness)
@@ -68,18 +82,19 @@ def worker_main(conn: Connection, options: WorkerOptions) -> None:
         conn.send(analyze_batch(nlp, message))
 
 
-def analyze_batch(nlp: Any, items: list[tuple[str, bool]]) -> list[dict[str, Any]]:
+def analyze_batch(nlp: Any, items: list[WorkItem]) -> list[dict[str, Any]]:
     """Analyse ``items`` and return plain results: JSON bytes plus counts for metrics."""
     from app.nlp.pipeline import analyze_texts
 
-    results = analyze_texts(nlp, [text for text, _ in items])
+    results = analyze_texts(nlp, [item.text for item in items])
     payloads: list[dict[str, Any]] = []
-    for (_, include_sentences), result in zip(items, results, strict=True):
+    for item, result in zip(items, results, strict=True):
         analysis = result.analysis
         if analysis is None:
+            log_failure(item, result.exception)
             payloads.append({"error": result.error, "tokens": result.tokens, "timings": result.timings})
             continue
-        if not include_sentences:
+        if not item.include_sentences:
             analysis.pop("sentences", None)
         payloads.append(
             {
@@ -91,3 +106,13 @@ def analyze_batch(nlp: Any, items: list[tuple[str, bool]]) -> list[dict[str, Any
             }
         )
     return payloads
+
+
+def log_failure(item: WorkItem, exc: BaseException | None) -> None:
+    """Log one error line for a failed document: request id, length and traceback, never its text."""
+    fields: dict[str, Any] = {"chars": len(item.text), "pid": os.getpid()}
+    if exc is not None:
+        fields["exc_type"] = type(exc).__name__
+        # The messages stay, with every word that the article also contains withheld.
+        fields["traceback"] = format_traceback(exc, lambda raised: withhold_words(str(raised), item.text))
+    log.error("analysis failed", extra={"request_id": item.request_id, "fields": fields})

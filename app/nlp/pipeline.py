@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,7 @@ STANCES_PIPE = "stancewire_stances"
 # The stages a document goes through, in order, as reported in metrics and timings.
 STAGES = ("parse", "actors", "stances")
 _OWN_PIPES = {"actors": ACTORS_PIPE, "stances": STANCES_PIPE}
+log = logging.getLogger("stancewire.pipeline")
 
 
 def load_pipeline(model: str) -> Language:
@@ -42,6 +45,9 @@ class DocResult:
 
     analysis: dict[str, Any] | None
     error: str | None = None
+    # What the pipeline raised, for the caller to log with what it knows (request id, length). The
+    # local variables of its finished frames are cleared: it keeps no Doc of a closed memory zone.
+    exception: Exception | None = None
     tokens: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -50,21 +56,32 @@ def analyze_texts(nlp: Language, texts: Sequence[str]) -> list[DocResult]:
     """Analyse a batch of texts; one failing text never fails the others.
 
     Runs inside ``nlp.memory_zone()`` so the vocabulary and string store do not grow with
-    every new word seen, and returns plain data only.
+    every new word seen. A batch that raises is analysed again one text at a time, so that
+    only the texts that fail on their own come back failed, each with its exception.
     """
-    with nlp.memory_zone():
-        try:
-            return _analyze_batch(nlp, texts)
-        except Exception:
-            pass
-    results = []
-    for text in texts:
+    batch_error: Exception | None = None
+    if len(texts) > 1:
         with nlp.memory_zone():
             try:
-                results.extend(_analyze_batch(nlp, [text]))
+                return _analyze_batch(nlp, texts)
             except Exception as exc:
-                results.append(DocResult(analysis=None, error=f"{type(exc).__name__}"))
+                traceback.clear_frames(exc.__traceback__)
+                batch_error = exc
+    results = [_analyze_alone(nlp, text) for text in texts]
+    if batch_error is not None and all(result.analysis is not None for result in results):
+        # Then no document's own failure accounts for it: a fault of batching itself.
+        log.warning("a batch of %d texts failed, yet each succeeded alone", len(texts), exc_info=batch_error)
     return results
+
+
+def _analyze_alone(nlp: Language, text: str) -> DocResult:
+    with nlp.memory_zone():
+        try:
+            (result,) = _analyze_batch(nlp, [text])
+        except Exception as exc:
+            traceback.clear_frames(exc.__traceback__)
+            return DocResult(analysis=None, error=type(exc).__name__, exception=exc)
+    return result
 
 
 def _analyze_batch(nlp: Language, texts: Sequence[str]) -> list[DocResult]:

@@ -2,7 +2,9 @@
 # Docker cannot run on our machines, so this emulates the Dockerfile on the
 # host instead: the builder stage's exact pip commands into a fresh
 # virtualenv (hash-checked lock, wheels only, the project without build
-# isolation, pip removed), then the runtime stage's command as an
+# isolation, pip removed); checks the command line on that runtime-only
+# install (--version, analyze, network, and --picture's error naming the plot
+# extra); then runs the runtime stage's command as an
 # unprivileged user (uid 10001 when run as root) from /tmp, waits for
 # /readyz, runs the image's HEALTHCHECK command verbatim, and stops the
 # service with SIGTERM, which must exit cleanly.
@@ -66,6 +68,29 @@ quiet_pip() { "$@" 2> >(grep -v "is ignored: it is neither a file nor a director
     pip uninstall --quiet --yes pip
 )
 test ! -e "$VENV/bin/pip" || { echo "image_smoke: pip is still in the venv" >&2; exit 1; }
+
+echo "== the command line without the dev or plot extras"
+CLI=(env -i "PATH=$VENV/bin:/usr/bin:/bin" STANCEWIRE_WORKERS=1)
+version_line="$("${CLI[@]}" stancewire --version)"
+[[ "$version_line" == "stancewire "* ]] || { echo "image_smoke: stancewire --version printed: $version_line" >&2; exit 1; }
+echo "$version_line"
+echo "The United States is urging China to press Russia to halt its aggression in Ukraine." \
+    | "${CLI[@]}" stancewire analyze - \
+    | "$VENV/bin/python" -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))' > "$WORK/analyses.jsonl"
+"${CLI[@]}" stancewire network "$WORK/analyses.jsonl" -o "$WORK/net.graphml" 2>/dev/null
+grep -q "<graphml" "$WORK/net.graphml" || { echo "image_smoke: stancewire network wrote no GraphML" >&2; exit 1; }
+rm "$WORK/net.graphml"
+status=0
+"${CLI[@]}" stancewire network "$WORK/analyses.jsonl" -o "$WORK/net.graphml" --picture "$WORK/net.png" \
+    2> "$WORK/picture.err" || status=$?
+if [[ "$status" != 2 ]] || ! grep -qF "pip install 'stancewire[plot]'" "$WORK/picture.err" \
+    || [[ -e "$WORK/net.graphml" || -e "$WORK/net.png" ]]; then
+    echo "image_smoke: network --picture without matplotlib should exit 2 naming the plot extra, writing nothing;" \
+        "it exited $status:" >&2
+    cat "$WORK/picture.err" >&2
+    exit 1
+fi
+echo "network --picture without matplotlib: $(cat "$WORK/picture.err")"
 
 echo "== runtime stage"
 PORT="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
