@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install serve test lint format typecheck eval openapi lock bench bench-quick memory gazetteer clean
+.PHONY: install serve test lint format typecheck eval openapi lock bench bench-quick memory gazetteer dictionaries clean
 
 install: $(STAMP)
 
@@ -24,6 +24,7 @@ test: install
 lint: install
 	$(BIN)/ruff check app tests scripts bench
 	$(BIN)/ruff format --check app tests scripts bench
+	$(BIN)/python scripts/build_dictionaries.py --check
 
 format: install
 	$(BIN)/ruff format app tests scripts bench
@@ -51,6 +52,11 @@ memory: install
 
 gazetteer: install
 	$(BIN)/python scripts/build_gazetteer.py
+
+# Compile third_party/ (CAMEO verbs, Phoenix actors, agents, discards, the PLOVER crosswalk) into
+# app/nlp/data/dictionaries/*.json; `make lint` fails when the committed files are stale.
+dictionaries: install
+	$(BIN)/python scripts/build_dictionaries.py
 
 # Regenerate both lock files from pyproject.toml (needs the registry).
 lock: install
