@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install serve test check lint format typecheck eval openapi lock bench bench-quick memory gazetteer discards clean
+.PHONY: install serve test check lint format typecheck eval openapi lock bench bench-quick memory gazetteer dictionaries clean
 
 install: $(STAMP)
 
@@ -31,6 +31,7 @@ check: lint typecheck
 lint: install
 	$(BIN)/ruff check app tests scripts bench
 	$(BIN)/ruff format --check app tests scripts bench
+	$(BIN)/python scripts/build_dictionaries.py --check
 
 format: install
 	$(BIN)/ruff format app tests scripts bench
@@ -59,9 +60,10 @@ memory: install
 gazetteer: install
 	$(BIN)/python scripts/build_gazetteer.py
 
-# Interim: compile the vendored Phoenix discards into app/nlp/data/discards.json (until `make dictionaries`).
-discards: install
-	$(BIN)/python scripts/build_discards.py
+# Compile third_party/ (CAMEO verbs, Phoenix actors, agents, discards, the PLOVER crosswalk) into
+# app/nlp/data/dictionaries/*.json; `make lint` fails when the committed files are stale.
+dictionaries: install
+	$(BIN)/python scripts/build_dictionaries.py
 
 # Regenerate both lock files from pyproject.toml (needs the registry).
 lock: install

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, field_validator
@@ -48,6 +50,13 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Comma-separated origins allowed by CORS (off when empty)."
     )
+    dictionaries: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "User dictionary files loaded after the built-in ones (comma- or os.pathsep-separated): "
+            "*.verbs.txt, *.actors.txt, *.agents.txt, *.discards.txt."
+        ),
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     log_text: bool = Field(False, description="Include article text in debug logs (off: never logged).")
 
@@ -56,4 +65,12 @@ class Settings(BaseSettings):
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("dictionaries", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        # Commas and the platform's path separator (':' here, ';' on Windows) both separate files.
+        if isinstance(value, str):
+            return [item.strip() for item in re.split(f"[,{re.escape(os.pathsep)}]", value) if item.strip()]
         return value
