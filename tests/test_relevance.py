@@ -9,14 +9,12 @@ a target means any (or none).
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from spacy.language import Language
 
+from app.nlp.dictionaries import load_dictionaries
 from app.nlp.stances.topic import Vocabulary, load_relevance
 from tests.test_stances import stances
 
@@ -299,7 +297,7 @@ def test_a_club_named_after_a_capital_is_no_government(nlp: Language) -> None:
 
 
 def test_years_history_and_diseases_are_not_topics() -> None:
-    topic = load_relevance().topic
+    topic = load_relevance(load_dictionaries().discards).topic
     for phrase in ("1948", "years ago", "world war ii", "ebola", "champion", "landslide"):
         parts = phrase.split()
         kinds = topic.phrases.get(parts[0], ()) if len(parts) > 1 else ()
@@ -316,31 +314,3 @@ def test_vocabulary_splits_hyphenated_entries_like_the_tokenizer() -> None:
     assert (("chief", "executive"), "business") in vocabulary.phrases["chief"]
 
 
-@pytest.fixture(scope="module")
-def build_discards() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "scripts" / "build_discards.py"
-    spec = importlib.util.spec_from_file_location("build_discards", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_committed_discards_equal_the_compiled_file(build_discards: ModuleType) -> None:
-    assert build_discards.main(["--check"]) == 0, "app/nlp/data/discards.json is stale: run make discards"
-
-
-def test_discards_reader_reads_levels_kinds_and_word_ends(build_discards: ModuleType) -> None:
-    text = "# comment\n1999\nYEARS AGO\n+WORLD CUP   # note\nGROUP A_\nWORLD CUP\n"
-    entries = build_discards.read_discards(text)
-    assert entries == [
-        {"phrase": "1999", "story": False, "kind": "year"},
-        {"phrase": "years ago", "story": False, "kind": "time"},
-        {"phrase": "world cup", "story": True, "kind": "phrase"},
-        {"phrase": "group a", "story": False, "kind": "phrase"},
-    ]
-
-
-def test_discards_reader_names_the_bad_line(build_discards: ModuleType) -> None:
-    with pytest.raises(build_discards.DiscardsError, match=r"x\.txt:2: "):
-        build_discards.read_discards("WORLD CUP\nBAD; LINE\n", "x.txt")

@@ -7,6 +7,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import spacy
@@ -24,8 +25,11 @@ _OWN_PIPES = {"actors": ACTORS_PIPE, "stances": STANCES_PIPE}
 log = logging.getLogger("stancewire.pipeline")
 
 
-def load_pipeline(model: str) -> Language:
-    """Load the spaCy model, swap in the exact faster attribute ruler, append the Stancewire stages."""
+def load_pipeline(model: str, dictionaries: Sequence[str | Path] = ()) -> Language:
+    """Load the spaCy model, swap in the exact faster attribute ruler, append the Stancewire stages.
+
+    ``dictionaries``: user dictionary files merged over the built-in ones (see docs/dictionaries.md).
+    """
     # Importing the modules registers their @Language.factory components.
     import app.nlp.actors
     import app.nlp.stances  # noqa: F401
@@ -34,8 +38,9 @@ def load_pipeline(model: str) -> Language:
     register_extensions()
     nlp = spacy.load(model)
     speed_up_attribute_ruler(nlp)
+    extra = [str(path) for path in dictionaries]
     nlp.add_pipe(ACTORS_PIPE, last=True)
-    nlp.add_pipe(STANCES_PIPE, last=True)
+    nlp.add_pipe(STANCES_PIPE, last=True, config={"dictionaries": extra})
     return nlp
 
 

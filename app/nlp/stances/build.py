@@ -14,6 +14,7 @@ from app.nlp.stances.recipients import fallback_recipients
 from app.nlp.stances.relevance import Relevance
 from app.nlp.stances.roles import content_span, counterparts, phrase_actors, resolve, role_tokens, trigger_span
 from app.nlp.stances.scoring import DERIVED_BONUS, confidence, modality_of, speaker_id
+from app.nlp.stances.topic import RelevanceData
 from app.nlp.stances.triggers import Match
 from app.nlp.types import Stance, TextSpan
 
@@ -134,12 +135,14 @@ def _deduplicate(stances: list[Stance]) -> list[Stance]:
     return sorted(kept, key=lambda s: -s.confidence)
 
 
-def extract_stances(doc: Doc, lexicon: Lexicon) -> tuple[list[Stance], dict[str, ImplicitState]]:
+def extract_stances(
+    doc: Doc, lexicon: Lexicon, relevance_data: RelevanceData
+) -> tuple[list[Stance], dict[str, ImplicitState]]:
     """Return every stance in ``doc``, sentence by sentence, and the states they add as recipients."""
     actors = ActorIndex.build(doc._.actors or [], doc._.actor_mentions or [], doc._.places or [])
     candidates = Candidates.find(doc, lexicon)
     memo = Memo()
-    relevance = Relevance.build(doc)
+    relevance = Relevance.build(doc, relevance_data)
     stances: list[Stance] = []
     for index, sentence in enumerate(doc.sents):
         ctx = Context(

@@ -30,7 +30,7 @@ from app.nlp import syntax
 from app.nlp.gazetteer import load_data
 from app.nlp.stances.arguments import direct_objects
 from app.nlp.stances.context import Context
-from app.nlp.stances.topic import RelevanceData, SentenceCues, load_relevance, sentence_cues
+from app.nlp.stances.topic import RelevanceData, SentenceCues, sentence_cues
 from app.nlp.types import Actor, ActorMention, Stance
 
 # Sectors of political actors (CAMEO's government, military, police, rebels, opposition, judiciary,
@@ -73,11 +73,11 @@ class Relevance:
     locative_preps: frozenset[str] = frozenset()
 
     @classmethod
-    def build(cls, doc: Doc) -> Relevance:
+    def build(cls, doc: Doc, data: RelevanceData) -> Relevance:
         """Index the doc's actors and their mentions by sentence."""
         gazetteer = load_data()
         relevance = cls(
-            data=load_relevance(),
+            data=data,
             actors={a.id: a for a in doc._.actors or []},
             state_heads=frozenset(gazetteer["state_heads"]),
             locative_preps=frozenset(gazetteer["locative_preps"]),

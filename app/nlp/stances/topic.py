@@ -1,27 +1,25 @@
 """The relevance data, and the topic cues of a sentence: sport, entertainment, business, weather, science, culture.
 
-``data/relevance.yaml`` holds the curated vocabulary; ``data/discards.json`` the Phoenix discard phrases
-(compiled by ``scripts/build_discards.py``). Both are loaded once per process and looked up by hash: the
-cost per token does not grow with the size of the lists.
+``data/relevance.yaml`` holds the curated vocabulary; the Phoenix discard phrases come from the
+compiled dictionaries (``app.nlp.dictionaries``, with any user ``*.discards.txt``). The stance component
+builds the data once and looks words up by hash: the cost per token does not grow with the lists.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
-from typing import Any
 
 import yaml
 from spacy.strings import get_string_id
 from spacy.tokens import Span, Token
 
+from app.nlp.dictionaries.indexes import DiscardIndex
+
 RELEVANCE_FILE = "data/relevance.yaml"
-DISCARDS_FILE = "data/discards.json"
 # The kind the Phoenix discard phrases are given: most are sport, the rest entertainment, business,
 # accidents and nature, all stories the field codes no event from.
 DISCARD_KIND = "discard"
@@ -118,21 +116,21 @@ def _read(name: str) -> str:
     return resources.files("app.nlp").joinpath(name).read_text("utf-8")
 
 
-def discard_phrases(compiled: Mapping[str, Any], kinds: Container[str], not_topic: Container[str]) -> list[str]:
+def discard_phrases(discards: DiscardIndex, kinds: Container[str], not_topic: Container[str]) -> list[str]:
     """Return the discard phrases of the used kinds that do not name a political subject too."""
+    phrases = (discards.entry(i) for i in range(len(discards)))
     return [
-        entry["phrase"] for entry in compiled["phrases"] if entry["kind"] in kinds and entry["phrase"] not in not_topic
+        text for d in phrases if d.kind in kinds and (text := " ".join(d.words).lower()) not in not_topic
     ]
 
 
-@cache
-def load_relevance() -> RelevanceData:
-    """Load and index the relevance data (cached for the process)."""
+def load_relevance(discards: DiscardIndex) -> RelevanceData:
+    """Load and index the relevance data, with the dictionaries' discard phrases (once per pipeline)."""
     raw = yaml.safe_load(_read(RELEVANCE_FILE))
     try:
-        discards = raw["discards"]
-        not_topic = {phrase for phrases in discards["not_topic"].values() for phrase in phrases}
-        phrases = discard_phrases(json.loads(_read(DISCARDS_FILE)), set(discards["kinds"]), not_topic)
+        used = raw["discards"]
+        not_topic = {phrase for phrases in used["not_topic"].values() for phrase in phrases}
+        phrases = discard_phrases(discards, set(used["kinds"]), not_topic)
         team_like: dict[str, set[str]] = defaultdict(set)
         for kind, words in raw["team_like"].items():
             for word in words:
