@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.nlp.extensions import register_extensions
+from app.nlp.segment import bounded_docs
 from app.nlp.serialize import serialize_doc
 
 ACTORS_PIPE = "stancewire_actors"
@@ -69,7 +70,7 @@ def analyze_texts(nlp: Language, texts: Sequence[str]) -> list[DocResult]:
 
 def _analyze_batch(nlp: Language, texts: Sequence[str]) -> list[DocResult]:
     started = time.perf_counter()
-    docs: list[Doc] = list(nlp.pipe(texts, disable=list(_OWN_PIPES.values())))
+    docs: list[Doc] = list(nlp.pipe(bounded_docs(nlp, texts), disable=list(_OWN_PIPES.values())))
     parse_seconds = time.perf_counter() - started
     total_tokens = sum(len(doc) for doc in docs) or 1
     results = [
