@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,44 +45,63 @@ class DocResult:
     error: str | None = None
     tokens: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    dropped: bool = False  # given up on between stages, when ``keep`` turned it down
 
 
-def analyze_texts(nlp: Language, texts: Sequence[str]) -> list[DocResult]:
+def _keep_all(position: int) -> bool:
+    return True
+
+
+def analyze_texts(nlp: Language, texts: Sequence[str], keep: Callable[[int], bool] = _keep_all) -> list[DocResult]:
     """Analyse a batch of texts; one failing text never fails the others.
 
     Runs inside ``nlp.memory_zone()`` so the vocabulary and string store do not grow with
-    every new word seen, and returns plain data only.
+    every new word seen, and returns plain data only. ``keep(position)`` is asked before each
+    stage (parse, actors, stances, serialisation): a text it turns down is dropped there.
     """
     with nlp.memory_zone():
         try:
-            return _analyze_batch(nlp, texts)
+            return _analyze_batch(nlp, texts, keep)
         except Exception:
             pass
     results = []
-    for text in texts:
+    for position, text in enumerate(texts):
+
+        def keep_this(_: int, at: int = position) -> bool:
+            return keep(at)
+
         with nlp.memory_zone():
             try:
-                results.extend(_analyze_batch(nlp, [text]))
+                results.extend(_analyze_batch(nlp, [text], keep_this))
             except Exception as exc:
                 results.append(DocResult(analysis=None, error=f"{type(exc).__name__}"))
     return results
 
 
-def _analyze_batch(nlp: Language, texts: Sequence[str]) -> list[DocResult]:
+def _analyze_batch(nlp: Language, texts: Sequence[str], keep: Callable[[int], bool]) -> list[DocResult]:
+    results = [DocResult(analysis=None, dropped=True) for _ in texts]
+    live = [position for position in range(len(texts)) if keep(position)]
     started = time.perf_counter()
-    docs: list[Doc] = list(nlp.pipe(bounded_docs(nlp, texts), disable=list(_OWN_PIPES.values())))
+    docs: list[Doc] = list(nlp.pipe(bounded_docs(nlp, [texts[i] for i in live]), disable=list(_OWN_PIPES.values())))
     parse_seconds = time.perf_counter() - started
     total_tokens = sum(len(doc) for doc in docs) or 1
-    results = [
-        DocResult(analysis=None, tokens=len(doc), timings={"parse": parse_seconds * max(len(doc), 1) / total_tokens})
-        for doc in docs
-    ]
+    for position, doc in zip(live, docs, strict=True):
+        share = parse_seconds * max(len(doc), 1) / total_tokens
+        results[position] = DocResult(analysis=None, tokens=len(doc), timings={"parse": share})
     for stage, pipe_name in _OWN_PIPES.items():
         component = nlp.get_pipe(pipe_name)
-        for doc, result in zip(docs, results, strict=True):
+        for position, doc in zip(live, docs, strict=True):
+            result = results[position]
+            if result.dropped or not keep(position):
+                result.dropped = True
+                continue
             stage_started = time.perf_counter()
             component(doc)
             result.timings[stage] = time.perf_counter() - stage_started
-    for doc, text, result in zip(docs, texts, results, strict=True):
-        result.analysis = serialize_doc(doc, text)
+    for position, doc in zip(live, docs, strict=True):
+        result = results[position]
+        if result.dropped or not keep(position):
+            result.dropped = True
+            continue
+        result.analysis = serialize_doc(doc, texts[position])
     return results

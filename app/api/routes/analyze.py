@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Request
 from starlette.responses import Response
 
 from app.api.deps import MetricsDep, PoolDep, SettingsDep, require_api_key
 from app.api.examples import analyze_request_example, analyze_response_example
 from app.api.rendering import check_document, record_outcome, render_analysis
-from app.api.service import analyze_documents, check_batch_size
+from app.api.service import analyze_documents, check_batch_size, while_connected
 from app.schemas import AnalyzeRequest, AnalyzeResponse, BatchRequest, BatchResponse, Problem
 
 router = APIRouter(prefix="/v1", tags=["analysis"], dependencies=[Depends(require_api_key)])
@@ -44,6 +44,7 @@ _JSON = "application/json"
     },
 )
 async def analyze(
+    request: Request,
     document: Annotated[AnalyzeRequest, Body(examples=[analyze_request_example()])],
     pool: PoolDep,
     settings: SettingsDep,
@@ -52,7 +53,7 @@ async def analyze(
     """Analyse one article and return its actors and stances."""
     check_document(document, settings)
     started = time.perf_counter()
-    outcome = await pool.analyze(document.text, document.options.include_sentences)
+    outcome = await while_connected(request, pool.analyze(document.text, document.options.include_sentences))
     record_outcome(metrics, outcome)
     return Response(render_analysis(document, outcome, time.perf_counter() - started, settings.model), media_type=_JSON)
 
@@ -63,8 +64,10 @@ async def analyze(
     response_model=BatchResponse,
     responses={200: {"description": "One result per document, in order."}, **PROBLEM_RESPONSES},
 )
-async def analyze_batch(batch: BatchRequest, pool: PoolDep, settings: SettingsDep, metrics: MetricsDep) -> Response:
+async def analyze_batch(
+    request: Request, batch: BatchRequest, pool: PoolDep, settings: SettingsDep, metrics: MetricsDep
+) -> Response:
     """Analyse several articles; a document that fails never fails the others."""
     check_batch_size(batch.documents, settings)
-    entries = await analyze_documents(batch.documents, pool, settings, metrics)
+    entries = await analyze_documents(request, batch.documents, pool, settings, metrics)
     return Response(b'{"results":[' + b",".join(entries) + b"]}", media_type=_JSON)
