@@ -76,6 +76,8 @@ class Metrics:
             self.worker_gemm.labels(backend=backend).set(0)
         for reason in (CLIENT_GONE, DEADLINE, SHUTDOWN):
             self.dropped.labels(reason=reason).inc(0)
+        for reason in ("idle", "evicted"):
+            self.connections_closed.labels(reason=reason).inc(0)
 
     def pool_hooks(self) -> PoolHooks:
         """Return callbacks that keep the pool's gauges and counters current."""

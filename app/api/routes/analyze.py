@@ -20,14 +20,15 @@ router = APIRouter(prefix="/v1", tags=["analysis"], dependencies=[Depends(requir
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": description, "content": {"application/problem+json": {}}}
     for status, description in {
-        400: "The body is not valid UTF-8, or not parseable at all.",
-        401: "Missing or wrong API key (only when API keys are configured).",
-        408: "The body arrived too slowly.",
-        413: "The body or a `text` is too large.",
+        400: "The request is not valid HTTP, or the body is not valid UTF-8 or not parseable at all.",
+        401: "Missing or wrong API key (only when API keys are configured); checked before the body.",
+        408: "The request head or the body arrived too slowly.",
+        413: "The body or a `text` is too large (or, for /v1/network, what it would pair).",
         415: "The body is not JSON.",
         422: "The body is invalid, `text` is blank, or the language is not `en`.",
         429: "The admission queue is full; retry after `Retry-After` seconds.",
-        503: "Not ready, rebuilding a worker, or shutting down; retry after `Retry-After` seconds.",
+        431: "The request head is too large or has too many header fields.",
+        503: "Not ready, rebuilding, shutting down, or too many connections; retry after `Retry-After` seconds.",
         504: "The analysis took longer than STANCEWIRE_TIMEOUT_S.",
     }.items()
 }
