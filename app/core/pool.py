@@ -412,6 +412,8 @@ class WorkerPool:
         except _WorkerDied as exc:
             log.warning("worker %s lost with %d documents: %s", worker.pid, len(batch), exc)
             for job in batch:
+                if job.dropped:  # given up on already; the worker was killed before it let go
+                    self._hooks.on_dropped(job.dropped)
                 if not job.future.done():
                     job.future.set_exception(WorkerLost("the worker analysing this document was lost; retry"))
             self._schedule_replacement(worker)
