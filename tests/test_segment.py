@@ -9,9 +9,9 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from app.evaluation import SEED_ARTICLE_PATH
 from app.nlp.pipeline import ACTORS_PIPE, STANCES_PIPE, analyze_texts
 from app.nlp.segment import MAX_CHUNK_CHARS, MAX_RUN_TOKENS, bounded_docs, split_long_chunks
-from tests.conftest import SEED_ARTICLE_PATH
 
 OWN = [ACTORS_PIPE, STANCES_PIPE]
 DEMONYMS = ["French", "German", "Italian", "Spanish", "Chinese", "Russian", "Iranian", "Turkish", "Egyptian", "Indian"]

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import SEED_ARTICLE_PATH
+from app.evaluation import SEED_ARTICLE_PATH
 from tests.serverkit import ROOT, SEED_SENTENCE, Server, metric_value, running_server
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
