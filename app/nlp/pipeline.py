@@ -7,6 +7,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -57,42 +58,50 @@ class DocResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def analyze_texts(nlp: Language, texts: Sequence[str]) -> list[DocResult]:
+def analyze_texts(nlp: Language, texts: Sequence[str], dates: Sequence[date | None] | None = None) -> list[DocResult]:
     """Analyse a batch of texts; one failing text never fails the others.
+
+    ``dates``: each text's article date (or None), set as ``doc._.article_date`` before the
+    Stancewire stages run; the actor stage codes a named person by the role held that day.
 
     Runs inside ``nlp.memory_zone()`` so the vocabulary and string store do not grow with
     every new word seen. A batch that raises is analysed again one text at a time, so that
     only the texts that fail on their own come back failed, each with its exception.
     """
+    days: Sequence[date | None] = [None] * len(texts) if dates is None else dates
+    if len(days) != len(texts):
+        raise ValueError(f"{len(days)} dates for {len(texts)} texts: give one date (or None) per text")
     batch_error: Exception | None = None
     if len(texts) > 1:
         with nlp.memory_zone():
             try:
-                return _analyze_batch(nlp, texts)
+                return _analyze_batch(nlp, texts, days)
             except Exception as exc:
                 traceback.clear_frames(exc.__traceback__)
                 batch_error = exc
-    results = [_analyze_alone(nlp, text) for text in texts]
+    results = [_analyze_alone(nlp, text, day) for text, day in zip(texts, days, strict=True)]
     if batch_error is not None and all(result.analysis is not None for result in results):
         # Then no document's own failure accounts for it: a fault of batching itself.
         log.warning("a batch of %d texts failed, yet each succeeded alone", len(texts), exc_info=batch_error)
     return results
 
 
-def _analyze_alone(nlp: Language, text: str) -> DocResult:
+def _analyze_alone(nlp: Language, text: str, day: date | None) -> DocResult:
     with nlp.memory_zone():
         try:
-            (result,) = _analyze_batch(nlp, [text])
+            (result,) = _analyze_batch(nlp, [text], [day])
         except Exception as exc:
             traceback.clear_frames(exc.__traceback__)
             return DocResult(analysis=None, error=type(exc).__name__, exception=exc)
     return result
 
 
-def _analyze_batch(nlp: Language, texts: Sequence[str]) -> list[DocResult]:
+def _analyze_batch(nlp: Language, texts: Sequence[str], days: Sequence[date | None]) -> list[DocResult]:
     started = time.perf_counter()
     docs: list[Doc] = list(nlp.pipe(texts, disable=list(_OWN_PIPES.values())))
     parse_seconds = time.perf_counter() - started
+    for doc, day in zip(docs, days, strict=True):
+        doc._.article_date = day
     total_tokens = sum(len(doc) for doc in docs) or 1
     results = [
         DocResult(analysis=None, tokens=len(doc), timings={"parse": parse_seconds * max(len(doc), 1) / total_tokens})
