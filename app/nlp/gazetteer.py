@@ -1,4 +1,7 @@
-"""Load the generated gazetteer and compile it into spaCy matchers, once per vocabulary."""
+"""Load the generated gazetteer and compile it into spaCy matchers for one pipeline's vocabulary.
+
+The actor component compiles it once and owns the result (no module-level cache keyed by vocabulary).
+"""
 
 from __future__ import annotations
 
@@ -117,17 +120,12 @@ def _strip_article(name: str) -> str:
     return name[4:] if name.lower().startswith("the ") else name
 
 
-_CACHE: dict[int, Gazetteer] = {}
 _REGEX_CACHE_SIZE = 10_000
 
 
-def get_gazetteer(nlp: Language) -> Gazetteer:
-    """Return the gazetteer compiled for this pipeline's vocabulary, building it on first use."""
-    cached = _CACHE.get(id(nlp.vocab))
-    if cached is None or cached.vocab is not nlp.vocab:
-        cached = _compile(nlp, load_data())
-        _CACHE[id(nlp.vocab)] = cached
-    return cached
+def compile_gazetteer(nlp: Language) -> Gazetteer:
+    """Compile the gazetteer for this pipeline's vocabulary and tokenizer (the caller keeps it)."""
+    return _compile(nlp, load_data())
 
 
 def _deletions(word: str) -> set[str]:

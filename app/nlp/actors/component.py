@@ -8,16 +8,19 @@ from spacy.tokens import Doc
 from app.nlp.actors.builder import ActorBuilder
 from app.nlp.actors.salience import finalise
 from app.nlp.extensions import register_extensions
-from app.nlp.gazetteer import get_gazetteer
+from app.nlp.gazetteer import compile_gazetteer
 
 
 class ActorRecognizer:
-    """The spaCy component: sets ``doc._.actors``, ``doc._.actor_mentions`` and ``doc._.places``."""
+    """The spaCy component: sets ``doc._.actors``, ``doc._.actor_mentions`` and ``doc._.places``.
+
+    It owns the gazetteer's matchers, compiled for this pipeline's vocabulary.
+    """
 
     def __init__(self, nlp: Language) -> None:
         register_extensions()
         self.nlp = nlp
-        self.gazetteer = get_gazetteer(nlp)
+        self.gazetteer = compile_gazetteer(nlp)
 
     def __call__(self, doc: Doc) -> Doc:
         """Find, code and fold the actors of one document."""
@@ -30,5 +33,5 @@ class ActorRecognizer:
 
 @Language.factory("stancewire_actors")
 def make_actor_recognizer(nlp: Language, name: str) -> ActorRecognizer:
-    """Create the actor component (the gazetteer is compiled once per vocabulary)."""
+    """Create the actor component (it compiles the gazetteer for this vocabulary and keeps it)."""
     return ActorRecognizer(nlp)
