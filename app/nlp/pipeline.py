@@ -40,7 +40,7 @@ def load_pipeline(model: str, dictionaries: Sequence[str | Path] = ()) -> Langua
     nlp = spacy.load(model)
     speed_up_attribute_ruler(nlp)
     extra = [str(path) for path in dictionaries]
-    nlp.add_pipe(ACTORS_PIPE, last=True)
+    nlp.add_pipe(ACTORS_PIPE, last=True, config={"dictionaries": extra})
     nlp.add_pipe(STANCES_PIPE, last=True, config={"dictionaries": extra})
     return nlp
 
