@@ -56,14 +56,18 @@ class AgentNouns:
         self.body_nouns = rules.agents.body_words | {h for h in gazetteer.group_heads if " " not in h}
         # "governments": the builder reads the curated state heads ("government") as the state itself.
         self.state_nouns = frozenset(gazetteer.state_heads)
-        self._read: dict[tuple[str, int, bool], AgentReading | None] = {}
+        self._read: dict[tuple[str, int, str, bool], AgentReading | None] = {}
         self._compounds: dict[str, AgentReading | None] = {}
 
-    def read(self, agent: Agent) -> AgentReading | None:
-        """Return what ``agent`` makes of a phrase, or None for a noun that names no actor."""
-        key = (agent.source, agent.line, agent.plural)
+    def read(self, agent: Agent, *, plural: bool = False) -> AgentReading | None:
+        """Return what ``agent`` makes of a phrase, or None for a noun that names no actor.
+
+        ``plural``: the text's noun is plural ("fishermen": a !PERSON! form the file does not mark plural).
+        """
+        plural = plural or agent.plural
+        key = (agent.source, agent.line, agent.words[-1], plural)
         if key not in self._read:
-            self._read[key] = self._reading(agent.words[-1], agent.code, agent.position == "prefix", agent.plural)
+            self._read[key] = self._reading(agent.words[-1], agent.code, agent.position == "prefix", plural)
         return self._read[key]
 
     def compound(self, word: str) -> AgentReading | None:
@@ -84,7 +88,7 @@ class AgentNouns:
                 excluded = rules.compound_excluded_sectors
                 if agent.position == "prefix" or sector in excluded or _parts(agent.code)[0] in excluded:
                     return None
-                return self.read(agent)
+                return self.read(agent, plural=word.endswith("s"))
         return None
 
     def _reading(self, last: str, code: str, prefix: bool, plural: bool) -> AgentReading | None:

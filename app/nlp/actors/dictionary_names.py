@@ -33,10 +33,11 @@ from spacy.tokens import Doc, Span
 
 from app.nlp.actors.agents import AgentNouns, AgentReading
 from app.nlp.actors.phoenix import CountryPhrases, Reading, is_person, load_rules, read_record
-from app.nlp.actors.records import NOUNS, FoundName
+from app.nlp.actors.records import NOUNS, PLURAL_TAGS, FoundName
 from app.nlp.arrays import distinct_strings, positions
 from app.nlp.dictionaries import Dictionaries
 from app.nlp.dictionaries.actors import ActorRecord
+from app.nlp.dictionaries.phrase_index import PhraseIndex
 from app.nlp.gazetteer import Entry, Gazetteer, Organization, Person
 
 # The shortest noun tried as a compound of an agent ("dockworkers"): shorter ones are agents or nothing.
@@ -119,6 +120,7 @@ class DictionaryNames:
         self.gazetteer = gazetteer
         self.countries = CountryPhrases(gazetteer)
         self.agent_nouns = AgentNouns(dictionaries.agents, gazetteer, self.rules)
+        self.unbracketed = _unbracketed(self.actors.phrases)
         phrases = self.discards.phrases
         # The longest discard phrase, in tokens: how far around a name a discard over it may start.
         self.discard_reach = max(
@@ -159,11 +161,13 @@ class DictionaryNames:
     def _read_matches(self, doc: Doc, tokens: list[str], day: date | None) -> list[_Candidate]:
         """Return the dictionary names written as names, each with what it stands for on ``day``."""
         candidates = []
-        for match in self.actors.matches(tokens):
-            start, end = match.start, match.end
+        matches = [(m.start, m.end, m.entries) for m in self.actors.matches(tokens)]
+        for start, end, ids in self.unbracketed.matches(tokens):
+            matches.append((start, end, tuple(self.actors.entry(i) for i in ids)))
+        for start, end, records in matches:
             if not _written_as_name(doc[start:end]):
                 continue
-            record, reading = self._choose(match.entries, day)
+            record, reading = self._choose(records, day)
             if reading is not None and record is not None:
                 candidates.append(_Candidate(start, end, self._entry(record, reading, tokens[start:end]), reading))
         return candidates
@@ -269,7 +273,7 @@ class DictionaryNames:
             start, end = match.start, match.end
             if any(i in taken for i in range(start, end)) or doc[end - 1].pos_ not in NOUNS:
                 continue
-            reading = self.agent_nouns.read(match.entries[0])
+            reading = self.agent_nouns.read(match.entries[0], plural=doc[end - 1].tag_ in PLURAL_TAGS)
             if reading is None:
                 continue
             self._add_agent(doc, start, end, reading, found)
@@ -303,6 +307,18 @@ class DictionaryNames:
                 if any(discard.kind in kinds for discard in match.entries)
             )
         return found
+
+
+def _unbracketed(phrases: PhraseIndex[list[int]]) -> PhraseIndex[list[int]]:
+    """Index the names the armed-group file writes with their acronym ("ANIMAL_LIBERATION_FRONT_(ALF)")
+    without it too, as the text mostly writes them (where no other record has the bare name)."""
+    index: PhraseIndex[list[int]] = PhraseIndex()
+    for key, ids in phrases.phrases.items():
+        if key.endswith(" )") and " ( " in key:
+            bare = key[: key.rindex(" ( ")].split(" ")
+            if phrases.get(bare) is None:
+                index.add(bare, ids)
+    return index
 
 
 def _merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -36,6 +36,8 @@ _SECTORS_FILE = "data/sectors.yaml"
 # Codes an affiliation lends a person when it names no country (as the gazetteer's persons of an IGO).
 AFFILIATION_CODES = {"IGO": "IGO", "NGO": "NGO", "IMG": "IMG"}
 _NOT_ALNUM = re.compile(r"[\W_]+")
+# The sector an armed group reports when its code names none (IMG, a region's REB is REB already).
+_ARMED_SECTOR = {"armed_group": "REB"}
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,9 @@ def _organisation(code: ActorCode, rules: DictionaryRules, table: CodeTable) -> 
         return None  # "a group somewhere": nothing to report but the name
     kind: ActorKind = "organization" if code.kind in {"state", "person"} else code.kind  # type: ignore[assignment]
     parts = (code.head, *code.parts) if code.head_type in {"sector", "transnational"} else code.parts
-    return Reading("org", code.raw, kind, code.country, sector_of(parts, rules, table))
+    if kind == "armed_group":  # IMGMUSALQ: its religion is no sector, its arms are
+        parts = tuple(part for part in parts if part not in table.religions) or ("REB",)
+    return Reading("org", code.raw, kind, code.country, sector_of(parts, rules, table) or _ARMED_SECTOR.get(kind))
 
 
 def normalise(text: str) -> str:
