@@ -275,6 +275,7 @@ def test_curated_words_win_over_agents(nlp: Language) -> None:
         "Let us hope the turkey is cooked in time.",
         "He bought sugared jordan almonds and a georgia peach.",
         "The chef served chad with mali rice.",
+        "Us and them, the old song goes.",
     ],
 )
 def test_common_words_in_lower_case_are_no_countries(nlp: Language, text: str) -> None:

@@ -135,8 +135,8 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set
     for ent in ents:
         if ent.label_ not in {"GPE", "NORP"} or any(i in covered for i in range(ent.start, ent.end)):
             continue
-        if not ent.text[:1].isupper():
-            continue  # "a georgia peach": a common word in lower case is no country, whatever the NER says
+        if not ent.text[:1].isupper() or (len(ent.text) <= 3 and not ent.text.isupper()):
+            continue  # "a georgia peach", "Us and them": common words are no countries, whatever the NER says
         code = country_from_regex(gaz, ent.text)
         if code is not None:
             via: NameVia = "demonym" if ent.label_ == "NORP" else "name"
