@@ -121,6 +121,7 @@ class DictionaryNames:
         self.countries = CountryPhrases(gazetteer)
         self.agent_nouns = AgentNouns(dictionaries.agents, gazetteer, self.rules)
         self.unbracketed = _unbracketed(self.actors.phrases)
+        self.unbracketed_firsts = frozenset(self.unbracketed.lengths)
         phrases = self.discards.phrases
         # The longest discard phrase, in tokens: how far around a name a discard over it may start.
         self.discard_reach = max(
@@ -162,8 +163,9 @@ class DictionaryNames:
         """Return the dictionary names written as names, each with what it stands for on ``day``."""
         candidates = []
         matches = [(m.start, m.end, m.entries) for m in self.actors.matches(tokens)]
-        for start, end, ids in self.unbracketed.matches(tokens):
-            matches.append((start, end, tuple(self.actors.entry(i) for i in ids)))
+        if not self.unbracketed_firsts.isdisjoint(tokens):  # a set test in C spares a pass over most texts
+            for start, end, ids in self.unbracketed.matches(tokens):
+                matches.append((start, end, tuple(self.actors.entry(i) for i in ids)))
         for start, end, records in matches:
             if not _written_as_name(doc[start:end]):
                 continue
