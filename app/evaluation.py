@@ -48,11 +48,26 @@ def stance_matches(stance: dict[str, Any], record: dict[str, Any], codes_by_id: 
     holders = _codes(stance["holder"], codes_by_id)
     targets = _codes(stance["target"], codes_by_id)
     sources = set(record["source"])
+    if not sources:
+        # An act the text reports without its agent ("a roadside bomb killed ..."): no coded holder.
+        return not holders and bool(targets & set(record["target"]))
     if record["target"]:
         return bool(holders & sources) and bool(targets & set(record["target"]))
     if len(sources) > 1:
         return len((holders | targets) & sources) >= 2
     return bool(holders & sources)
+
+
+def _holder_matches(stance: dict[str, Any], record: dict[str, Any], codes_by_id: dict[str, str | None]) -> bool:
+    holders = _codes(stance["holder"], codes_by_id)
+    return bool(holders & set(record["source"])) if record["source"] else not holders
+
+
+def half(records: Sequence[dict[str, Any]], which: str) -> list[dict[str, Any]]:
+    """Return the even- or odd-numbered records (by position, from 0): one half to tune on, the other to report."""
+    if which not in ("even", "odd"):
+        raise ValueError(f"half must be 'even' or 'odd', not {which!r}")
+    return list(records[0 if which == "even" else 1 :: 2])
 
 
 @dataclass
@@ -130,9 +145,7 @@ def score(records: Sequence[dict[str, Any]], analyses: Sequence[dict[str, Any]])
         stances = analysis["stances"]
         report.stances += len(stances)
         event_hit = any(s["event"] == record["event"] for s in stances)
-        holder_hit = any(
-            s["event"] == record["event"] and _codes(s["holder"], codes_by_id) & set(record["source"]) for s in stances
-        )
+        holder_hit = any(s["event"] == record["event"] and _holder_matches(s, record, codes_by_id) for s in stances)
         triple_hit = any(stance_matches(s, record, codes_by_id) for s in stances)
         top = max(stances, key=lambda s: s["confidence"], default=None)
         top1_hit = top is not None and top["event"] == record["event"]

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from app.evaluation import SEED_ARTICLE_PATH, Report, actor_code, evaluate, load_gold
+from app.evaluation import SEED_ARTICLE_PATH, Report, actor_code, evaluate, half, load_gold, stance_matches
 from app.nlp.pipeline import analyze_texts
 
 COOPERATIVE = {"AGREE", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
-# Floors are the figures reached on the dev records minus a small margin (see README, Stances).
-FLOORS = {"event_recall": 0.89, "triple_recall": 0.79, "top1_event": 0.84, "holder_recall": 0.84}
+# Floors: the dev set must not fall below the figures before the dictionaries (issue 13: 0.92 event,
+# 0.81 triple); today's figures are in docs/accuracy.md.
+FLOORS = {"event_recall": 0.92, "triple_recall": 0.81, "top1_event": 0.85, "holder_recall": 0.85}
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,22 @@ def report(nlp: Language) -> Report:
 def test_dev_floor(report: Report, measure: str) -> None:
     rate = getattr(report, measure).rate
     assert rate >= FLOORS[measure], f"{measure} {rate:.3f} fell below {FLOORS[measure]}"
+
+
+def test_an_agentless_record_is_matched_by_a_stance_without_a_coded_holder() -> None:
+    record = {"event": "ASSAULT", "source": [], "target": ["IRQ"]}
+    codes = {"a1": "IRQ", "a2": "USA"}
+    assert stance_matches({"event": "ASSAULT", "holder": [], "target": ["a1"]}, record, codes)
+    assert not stance_matches({"event": "ASSAULT", "holder": ["a2"], "target": ["a1"]}, record, codes)
+    assert not stance_matches({"event": "ASSAULT", "holder": [], "target": ["a2"]}, record, codes)
+
+
+def test_halves_split_the_records_by_position() -> None:
+    records = load_gold()
+    even, odd = half(records, "even"), half(records, "odd")
+    assert len(even) + len(odd) == len(records)
+    assert even[0] is records[0] and odd[0] is records[1]
+    assert not {r["id"] for r in even} & {r["id"] for r in odd}
 
 
 def test_stances_per_sentence_stay_focused(report: Report) -> None:

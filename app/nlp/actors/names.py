@@ -90,7 +90,11 @@ def _inside_person(span: Span, persons: dict[int, Span], gaz: Gazetteer) -> bool
     if entry.type != "country" or entry.via == "demonym":
         return False
     person = persons.get(span.start)
-    return person is not None and span.end <= person.end and len(person) > len(span)
+    if person is None or span.end > person.end:
+        return False
+    # "Sri Lanka's" tagged as a person is still the country: its possessive ending adds no name.
+    words = [t for t in person if t.tag_ != "POS" and t.dep_ != "case"]
+    return len(words) > len(span)
 
 
 def _subtoken_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[FoundName]:

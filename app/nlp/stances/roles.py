@@ -70,7 +70,7 @@ def role_tokens(match: Match, role: str) -> list[Token]:
         return dative_objects(token)
     if role == "act_target":
         # "pulled out of the talks with Ukraine": whom the act that the trigger ends was with or for.
-        acts = [t for t in match.extra if t.pos_ in NOUN_POS][-1:]
+        acts = [t for t in match.extra if t.pos_ in NOUN_POS or t.dep_ in ("pobj", "dobj", "nsubjpass")][-1:]
         return [o for act in acts for word in ACT_TARGET_PREPS for o in syntax.prep_objects_by_word(act).get(word, ())]
     if role == "poss":
         return syntax.children(token, "poss")

@@ -63,7 +63,9 @@ def _object_words_for(token: Token, key: str, entries: Iterable[Entry]) -> list[
 
 def _names_act(word: Token, events: frozenset[str], lexicon: Lexicon) -> bool:
     """Tell whether a noun is itself a trigger of one of ``events`` ("mediation", "a visit", "aid")."""
-    return word.pos_ in NOUN_POS and any(e.event in events for e in lexicon.lookup("noun", word.lemma_.lower()))
+    # A word in a noun's place counts as one even when mis-tagged as a verb ("walked out of talks").
+    nominal = word.pos_ in NOUN_POS or word.dep_ in ("pobj", "dobj", "nsubjpass")
+    return nominal and any(e.event in events for e in lexicon.lookup("noun", word.lemma_.lower()))
 
 
 def _ended(word: Token, trigger: Token) -> bool:
