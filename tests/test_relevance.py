@@ -312,5 +312,3 @@ def test_vocabulary_splits_hyphenated_entries_like_the_tokenizer() -> None:
     assert vocabulary.words["start-up"] == "business"
     assert (("start", "-", "up"), "business") in vocabulary.phrases["start"]
     assert (("chief", "executive"), "business") in vocabulary.phrases["chief"]
-
-

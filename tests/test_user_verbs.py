@@ -40,7 +40,7 @@ def _coded(nlp: Language, text: str) -> list[tuple[str, list[str], list[str], di
 
 def test_a_user_verb_is_coded_with_its_pattern_and_says_so(user_nlp: Language) -> None:
     found = _coded(user_nlp, "Japan upbraided North Korea over its nuclear programme on Tuesday.")
-    event, holders, targets, rule = next(f for f in found if f[0] == "ACCUSE")
+    _event, holders, targets, rule = next(f for f in found if f[0] == "ACCUSE")
     assert (holders, targets) == (["JPN"], ["PRK"])
     assert rule["source"] == "dictionary"
     assert rule["ref"] == "mine.verbs.txt:4"

@@ -119,9 +119,7 @@ def _read(name: str) -> str:
 def discard_phrases(discards: DiscardIndex, kinds: Container[str], not_topic: Container[str]) -> list[str]:
     """Return the discard phrases of the used kinds that do not name a political subject too."""
     phrases = (discards.entry(i) for i in range(len(discards)))
-    return [
-        text for d in phrases if d.kind in kinds and (text := " ".join(d.words).lower()) not in not_topic
-    ]
+    return [text for d in phrases if d.kind in kinds and (text := " ".join(d.words).lower()) not in not_topic]
 
 
 def load_relevance(discards: DiscardIndex) -> RelevanceData:
