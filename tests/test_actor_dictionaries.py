@@ -322,9 +322,12 @@ def test_a_political_actor_beside_a_sport_name_is_still_one(nlp: Language) -> No
 
 
 @pytest.fixture(scope="module")
-def user_nlp() -> Language:
-    """The pipeline with the example user dictionaries (a made-up minister, NGO and agent)."""
-    return load_pipeline(MODEL, [EXAMPLES / "example.actors.txt", EXAMPLES / "example.agents.txt"])
+def user_nlp(tmp_path_factory: pytest.TempPathFactory) -> Language:
+    """The pipeline with the example user dictionaries (a made-up minister, NGO and agent), and a user
+    file that names a curated group head ("Supreme Court") as one country's court."""
+    courts = tmp_path_factory.mktemp("dictionaries") / "courts.actors.txt"
+    courts.write_text("SUPREME_COURT_  [USAJUD]\n", encoding="utf-8")
+    return load_pipeline(MODEL, [EXAMPLES / "example.actors.txt", EXAMPLES / "example.agents.txt", courts])
 
 
 @pytest.mark.parametrize(
@@ -346,6 +349,14 @@ def test_a_user_organisation_and_agent_are_found(user_nlp: Language) -> None:
     assert (watch.kind, watch.country, watch.sector) == ("ngo", "UKR", "HRI")
     operators = actor_named(doc, "drone operators in Kharkiv")
     assert (operators.kind, operators.country, operators.sector) == ("group", "UKR", "MIL")
+
+
+def test_a_curated_group_head_wins_over_a_user_name_for_the_same_words(nlp: Language, user_nlp: Language) -> None:
+    """The user file's "Supreme Court" is the US court; the curated head noun keeps the text's country."""
+    text = "The Kenyan Supreme Court annulled the election."
+    with_file = actor_named(analyse(user_nlp, text), "The Kenyan Supreme Court")
+    without = actor_named(analyse(nlp, text), "The Kenyan Supreme Court")
+    assert (with_file.kind, with_file.country, with_file.sector) == (without.kind, "KEN", "JUD")
 
 
 def test_without_the_user_file_the_politician_is_unknown(nlp: Language) -> None:

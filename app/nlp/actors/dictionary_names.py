@@ -193,7 +193,8 @@ class DictionaryNames:
         return True
 
     def _beats_lexicon(self, start: int, end: int, context: _Context) -> bool:
-        """True unless a curated title overlaps the name, or a curated group head is the whole name."""
+        """True unless a curated title overlaps the name, a curated phrase reaches beyond it, or a curated
+        group head is the whole name."""
         for i in range(start, end):
             bounds = context.lexical_at.get(i)
             if bounds is None:
@@ -201,8 +202,8 @@ class DictionaryNames:
             phrase = context.lexicon[bounds[1]][1]
             if phrase in self.gazetteer.titles or bounds[0] < start or bounds[1] >= end:
                 return False
-            if bounds[1] == end - 1 and end - start < 2:
-                return False
+            if bounds == (start, end - 1):
+                return False  # the whole name is a curated group head ("Senate", "Supreme Court")
         return True
 
     def _choose(self, records: Sequence[ActorRecord], day: date | None) -> tuple[ActorRecord | None, Reading | None]:
