@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 from spacy.language import Language
 
-from app.nlp.gazetteer import GAZETTEER_PATH, SCHEMA_PATH, correct_spelling, get_gazetteer, load_data
+from app.nlp.gazetteer import GAZETTEER_PATH, SCHEMA_PATH, compile_gazetteer, correct_spelling, load_data
+from app.nlp.pipeline import ACTORS_PIPE
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "build_gazetteer.py"
 
@@ -55,15 +56,19 @@ def test_each_surface_form_names_one_country() -> None:
 
 
 def test_spelling_correction_finds_one_close_name(nlp: Language) -> None:
-    gazetteer = get_gazetteer(nlp)
+    gazetteer = nlp.get_pipe(ACTORS_PIPE).gazetteer
     assert correct_spelling(gazetteer.deletion_index, "Isreal") == "israel"
     assert correct_spelling(gazetteer.deletion_index, "Ethopia") == "ethiopia"
     assert correct_spelling(gazetteer.deletion_index, "Quatar") == "qatar"
     assert correct_spelling(gazetteer.deletion_index, "Zzzzzz") is None
 
 
-def test_gazetteer_is_compiled_once_per_vocab(nlp: Language) -> None:
-    assert get_gazetteer(nlp) is get_gazetteer(nlp)
+def test_the_actor_component_owns_its_gazetteer(nlp: Language) -> None:
+    """Compiled once, by the component, for its pipeline's vocabulary: no module-level cache."""
+    component = nlp.get_pipe(ACTORS_PIPE)
+    assert component.gazetteer.vocab is nlp.vocab
+    assert component.gazetteer is nlp.get_pipe(ACTORS_PIPE).gazetteer
+    assert compile_gazetteer(nlp) is not component.gazetteer  # another compile is another object
 
 
 def test_curated_yaml_rejects_duplicate_keys(build_script: ModuleType, tmp_path: Path) -> None:

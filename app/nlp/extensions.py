@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+# What the stages fill, and what the caller may set before they run: ``article_date`` (a
+# ``datetime.date`` or None) is the day the article was written, which picks the role a named
+# person held on that day (see app.nlp.actors.phoenix).
+_EXTENSIONS = ("actors", "actor_mentions", "places", "stances", "article_date")
+
 
 def register_extensions() -> None:
-    """Register the Doc attributes the actor and stance stages fill (idempotent)."""
-    for name in ("actors", "actor_mentions", "places", "stances"):
+    """Register the Doc attributes the actor and stance stages use (idempotent)."""
+    for name in _EXTENSIONS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)

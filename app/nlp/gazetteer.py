@@ -1,4 +1,7 @@
-"""Load the generated gazetteer and compile it into spaCy matchers, once per vocabulary."""
+"""Load the generated gazetteer and compile it into spaCy matchers for one pipeline's vocabulary.
+
+The actor component compiles it once and owns the result (no module-level cache keyed by vocabulary).
+"""
 
 from __future__ import annotations
 
@@ -19,8 +22,9 @@ GAZETTEER_PATH = DATA_DIR / "gazetteer.json"
 SCHEMA_PATH = DATA_DIR / "gazetteer.schema.json"
 
 EntryType = Literal["country", "org", "seat", "person"]
-# How a country entry was named; maps onto ActorMention.via.
-NameVia = Literal["name", "demonym", "capital", "seat", "acronym", "province"]
+# How a country entry was named; maps onto ActorMention.via. A "city" is a place the Phoenix
+# dictionaries list for its country (app.nlp.actors.phoenix): like a province, only a place.
+NameVia = Literal["name", "demonym", "capital", "seat", "acronym", "province", "city"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,7 @@ class Person:
     country: str | None
     title: str | None
     org: str | None
+    sector: str | None = None  # None: GOV, the sector of the curated persons
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,17 +122,12 @@ def _strip_article(name: str) -> str:
     return name[4:] if name.lower().startswith("the ") else name
 
 
-_CACHE: dict[int, Gazetteer] = {}
 _REGEX_CACHE_SIZE = 10_000
 
 
-def get_gazetteer(nlp: Language) -> Gazetteer:
-    """Return the gazetteer compiled for this pipeline's vocabulary, building it on first use."""
-    cached = _CACHE.get(id(nlp.vocab))
-    if cached is None or cached.vocab is not nlp.vocab:
-        cached = _compile(nlp, load_data())
-        _CACHE[id(nlp.vocab)] = cached
-    return cached
+def compile_gazetteer(nlp: Language) -> Gazetteer:
+    """Compile the gazetteer for this pipeline's vocabulary and tokenizer (the caller keeps it)."""
+    return _compile(nlp, load_data())
 
 
 def _deletions(word: str) -> set[str]:
@@ -266,11 +266,11 @@ def correct_spelling(index: dict[str, set[str]], word: str) -> str | None:
     hits: set[str] = set()
     for variant in _deletions(lowered):
         hits |= index.get(variant, set())
-    close = sorted(h for h in hits if _edit_distance(h, lowered) == 1)
+    close = sorted(h for h in hits if edit_distance(h, lowered) == 1)
     return close[0] if len(close) == 1 else None
 
 
-def _edit_distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     """Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))

@@ -7,6 +7,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def load_pipeline(model: str, dictionaries: Sequence[str | Path] = ()) -> Langua
     nlp = spacy.load(model)
     speed_up_attribute_ruler(nlp)
     extra = [str(path) for path in dictionaries]
-    nlp.add_pipe(ACTORS_PIPE, last=True)
+    nlp.add_pipe(ACTORS_PIPE, last=True, config={"dictionaries": extra})
     nlp.add_pipe(STANCES_PIPE, last=True, config={"dictionaries": extra})
     return nlp
 
@@ -63,8 +64,16 @@ def _keep_all(position: int) -> bool:
     return True
 
 
-def analyze_texts(nlp: Language, texts: Sequence[str], keep: Callable[[int], bool] = _keep_all) -> list[DocResult]:
+def analyze_texts(
+    nlp: Language,
+    texts: Sequence[str],
+    keep: Callable[[int], bool] = _keep_all,
+    dates: Sequence[date | None] | None = None,
+) -> list[DocResult]:
     """Analyse a batch of texts; one failing text never fails the others.
+
+    ``dates``: each text's article date (or None), set as ``doc._.article_date`` before the
+    Stancewire stages run; the actor stage codes a named person by the role held that day.
 
     Runs inside ``nlp.memory_zone()`` so the vocabulary and string store do not grow with
     every new word seen. A batch that raises is analysed again one text at a time, so that
@@ -72,40 +81,47 @@ def analyze_texts(nlp: Language, texts: Sequence[str], keep: Callable[[int], boo
     ``keep(position)`` is asked before each stage (parse, actors, stances, serialisation): a
     text it turns down is dropped there.
     """
+    days: Sequence[date | None] = [None] * len(texts) if dates is None else dates
+    if len(days) != len(texts):
+        raise ValueError(f"{len(days)} dates for {len(texts)} texts: give one date (or None) per text")
     batch_error: Exception | None = None
     if len(texts) > 1:
         with nlp.memory_zone():
             try:
-                return _analyze_batch(nlp, texts, keep)
+                return _analyze_batch(nlp, texts, keep, days)
             except Exception as exc:
                 traceback.clear_frames(exc.__traceback__)
                 batch_error = exc
-    results = [_analyze_alone(nlp, text, position, keep) for position, text in enumerate(texts)]
+    results = [_analyze_alone(nlp, text, position, keep, days[position]) for position, text in enumerate(texts)]
     if batch_error is not None and all(result.analysis is not None for result in results):
         # Then no document's own failure accounts for it: a fault of batching itself.
         log.warning("a batch of %d texts failed, yet each succeeded alone", len(texts), exc_info=batch_error)
     return results
 
 
-def _analyze_alone(nlp: Language, text: str, position: int, keep: Callable[[int], bool]) -> DocResult:
+def _analyze_alone(nlp: Language, text: str, position: int, keep: Callable[[int], bool], day: date | None) -> DocResult:
     def keep_this(_: int) -> bool:
         return keep(position)
 
     with nlp.memory_zone():
         try:
-            (result,) = _analyze_batch(nlp, [text], keep_this)
+            (result,) = _analyze_batch(nlp, [text], keep_this, [day])
         except Exception as exc:
             traceback.clear_frames(exc.__traceback__)
             return DocResult(analysis=None, error=type(exc).__name__, exception=exc)
     return result
 
 
-def _analyze_batch(nlp: Language, texts: Sequence[str], keep: Callable[[int], bool]) -> list[DocResult]:
+def _analyze_batch(
+    nlp: Language, texts: Sequence[str], keep: Callable[[int], bool], days: Sequence[date | None]
+) -> list[DocResult]:
     results = [DocResult(analysis=None, dropped=True) for _ in texts]
     live = [position for position in range(len(texts)) if keep(position)]
     started = time.perf_counter()
     docs: list[Doc] = list(nlp.pipe(bounded_docs(nlp, [texts[i] for i in live]), disable=list(_OWN_PIPES.values())))
     parse_seconds = time.perf_counter() - started
+    for position, doc in zip(live, docs, strict=True):
+        doc._.article_date = days[position]
     total_tokens = sum(len(doc) for doc in docs) or 1
     for position, doc in zip(live, docs, strict=True):
         share = parse_seconds * max(len(doc), 1) / total_tokens

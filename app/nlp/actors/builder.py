@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
 from app.nlp.actors.coreference import resolve_anaphora
 from app.nlp.actors.countries import inherit_countries
-from app.nlp.actors.names import find_names, is_org_entity, lexicon_spans, prefer_modifiers, sentence_index
+from app.nlp.actors.dictionary_names import DictionaryNames
+from app.nlp.actors.names import (
+    fallback_names,
+    gazetteer_names,
+    is_org_entity,
+    lexicon_spans,
+    prefer_modifiers,
+    sentence_index,
+)
 from app.nlp.actors.records import (
     AFFILIATION_CODES,
     MODIFIER_DEPS,
@@ -23,7 +31,7 @@ from app.nlp.actors.records import (
     strip_det,
     title_case,
 )
-from app.nlp.gazetteer import Entry, Gazetteer
+from app.nlp.gazetteer import Entry, Gazetteer, Organization, Person
 from app.nlp.types import ActorKind, ActorMention, MentionVia, PlaceMention
 
 # Roles in which a capital or seat acts, speaks or is acted upon (its government, not the place).
@@ -35,7 +43,7 @@ _ANAPHOR_WINDOW = 3
 class ActorBuilder:
     """Assemble the actors of one document."""
 
-    def __init__(self, doc: Doc, gaz: Gazetteer) -> None:
+    def __init__(self, doc: Doc, gaz: Gazetteer, dictionary: DictionaryNames) -> None:
         self.doc = doc
         self.gaz = gaz
         self.drafts: dict[tuple[Any, ...], Draft] = {}
@@ -51,7 +59,23 @@ class ActorBuilder:
         self.ends_early: list[Antecedent] = []
         self.ents: Sequence[Span] = doc.ents  # each read of doc.ents builds every span anew
         self.lexicon = lexicon_spans(doc, gaz)
-        self.names = find_names(doc, gaz, self.ents)
+        found = dictionary.find(doc, gazetteer_names(doc, gaz, self.ents), self.lexicon, self.ents)
+        self.lexicon.update(found.lexicon)
+        self.names = found.names + fallback_names(doc, gaz, self.ents, found.names)
+        self.names.sort(key=lambda n: (n.start, n.char_start))
+        # The curated titles and group heads win over the agents; a dictionary person or organisation
+        # has a key of its own, and a dated curated person is read as on the article's date.
+        self.titles: Mapping[str, str | None] = {**found.titles, **gaz.titles} if found.titles else gaz.titles
+        self.group_heads: Mapping[str, str | None] = (
+            {**found.group_heads, **gaz.group_heads} if found.group_heads else gaz.group_heads
+        )
+        self.affiliations = found.affiliations
+        self.organizations: Mapping[str, Organization] = (
+            {**gaz.organizations, **found.organizations} if found.organizations else gaz.organizations
+        )
+        self.persons: Mapping[str, Person] = {**gaz.persons, **found.persons} if found.persons else gaz.persons
+        # Tokens of sport and entertainment names: no entity over them is a political actor.
+        self.non_political = {i for start, end in found.non_political for i in range(start, end)}
         # Token -> the names over it, in the order of self.names, so lookups by position need no scan.
         self.names_at: dict[int, list[FoundName]] = {}
         for name in self.names:
@@ -63,8 +87,12 @@ class ActorBuilder:
         self.people_nouns = {
             n.end - 1 for n in self.names if n.entry.via == "demonym" and doc[n.end - 1].tag_ in {"NNS", "NNPS"}
         }
-        self.person_ents = {i: ent for ent in self.ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
-        self.org_ents = {i: ent for ent in self.ents if is_org_entity(ent, gaz) for i in range(ent.start, ent.end)}
+        # Known persons the NER did not tag PERSON ("Oshima" as a place): they head person phrases too,
+        # so that a title in apposition ("Kenzo Oshima, the UN Emergency Relief Coordinator") is theirs.
+        self.person_names = {doc[n.start : n.end].root.i for n in self.names if n.entry.type == "person"}
+        political = [ent for ent in self.ents if not any(i in self.non_political for i in range(ent.start, ent.end))]
+        self.person_ents = {i: ent for ent in political if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
+        self.org_ents = {i: ent for ent in political if is_org_entity(ent, gaz) for i in range(ent.start, ent.end)}
 
     # -- drafts and mentions -------------------------------------------------------------------
 
@@ -134,6 +162,7 @@ class ActorBuilder:
                     self.person_ents.pop(t.i, None)
             elif ent.label_ == "PERSON" or ent.root.i in self.org_ents:
                 heads.add(ent.root.i)
+        heads.update(i for i in self.person_names if i not in self.person_ents)
         for end_i, (_, phrase) in self.lexicon.items():
             token = self.doc[end_i]
             if (
@@ -185,7 +214,7 @@ class ActorBuilder:
         """Classify a noun as the head of a person, group, state or organisation phrase."""
         if token.pos_ not in NOUNS:
             return None
-        if token.i in self.person_ents:
+        if token.i in self.person_ents or token.i in self.person_names:
             return "person"
         if token.i in self.org_ents:
             return "org"
@@ -197,13 +226,13 @@ class ActorBuilder:
         phrase = lexical[1]
         if phrase in self.gaz.state_heads:
             return "state"
-        if phrase in self.gaz.titles and token.tag_ in {"NN", "NNP"}:
+        if phrase in self.titles and token.tag_ in {"NN", "NNP"}:
             return "person"
-        if phrase in self.gaz.group_heads:
+        if phrase in self.group_heads:
             if token.tag_ == "NN" and token.dep_ == "dobj" and not any(True for _ in token.lefts):
                 return None  # a bare singular object is a mass noun ("share intelligence"), not a body
             return "group"
-        return "person" if phrase in self.gaz.titles else None
+        return "person" if phrase in self.titles else None
 
     # -- phrases with a head noun --------------------------------------------------------------
 
@@ -242,7 +271,7 @@ class ActorBuilder:
                     return seat.country, None, seat.sector
         for name in names:
             if name.entry.type == "org":
-                org = self.gaz.organizations[name.entry.key]
+                org = self.organizations[name.entry.key]
                 code = AFFILIATION_CODES.get(org.kind, org.country)
                 if code is None and org.kind == "armed_group":
                     code = "IMG"
@@ -256,23 +285,31 @@ class ActorBuilder:
         end = max(end, self.post_end(head))
         country, _, _ = self.affiliation(names)
         title = self.title_in(start, head.i + 1)
-        sector = self.gaz.titles.get(title.lower()) if title else None
+        sector = self.titles.get(title.lower()) if title else None
         person_name: str | None = None
         known = next(
-            (self.gaz.persons[n.entry.key] for n in self.names_at.get(head.i, ()) if n.entry.type == "person"), None
+            (self.persons[n.entry.key] for n in self.names_at.get(head.i, ()) if n.entry.type == "person"), None
         )
         ent = self.person_ents.get(head.i)
         if known is not None:
+            if title is not None and title.lower() not in self.gaz.titles:
+                title, sector = None, None  # an agent noun ("suspected terrorist") is no office of a known person
             person_name = known.name
-            country = country or person_code(self.gaz, known)
+            country = country or person_code(self.organizations, known)
             title = title or known.title
-            sector = sector or "GOV"
+            sector = sector or known.sector or "GOV"
         elif ent is not None:
             person_name = ent.text
         if title is None and person_name is None:
             return
         via: MentionVia = "name" if person_name else "title"
         draft = self.appositive_person(head)
+        if draft is not None and person_name is None and title is not None:
+            # "Kenzo Oshima, the UN Emergency Relief Coordinator": the post the text gives him is his
+            # post in this article, whatever a dictionary or the gazetteer knew of him.
+            draft.country = country or draft.country
+            draft.title = title_case(title)
+            draft.sector = sector or draft.sector
         if draft is None and person_name is None and country is None:
             draft = self.antecedent_person(title, head)
             via = "nominal"
@@ -381,7 +418,7 @@ class ActorBuilder:
     def title_in(self, start: int, end: int) -> str | None:
         """Return the title that ends the phrase ("deputy chief" is a chief), else the longest inside it."""
         at_end = self.lexicon.get(end - 1)
-        if at_end is not None and at_end[1] in self.gaz.titles and at_end[0] >= start:
+        if at_end is not None and at_end[1] in self.titles and at_end[0] >= start:
             return self.doc[at_end[0] : end].text
         best: tuple[int, str] | None = None
         for end_i in range(start, end):  # the lexicon's phrases do not overlap: this is their order
@@ -389,7 +426,7 @@ class ActorBuilder:
             if lexical is None:
                 continue
             phrase_start, phrase = lexical
-            if start <= phrase_start and phrase in self.gaz.titles:
+            if start <= phrase_start and phrase in self.titles:
                 length = end_i - phrase_start
                 if best is None or length > best[0]:
                     best = (length, self.doc[phrase_start : end_i + 1].text)
@@ -398,7 +435,7 @@ class ActorBuilder:
     def build_group(self, head: Token, names: Sequence[FoundName]) -> None:
         """A collective named by a head noun; one group per country for "Hungarian and Romanian officials"."""
         phrase_start, phrase = self.lexicon.get(head.i, (head.i, "people"))
-        sector = self.gaz.group_heads.get(phrase, "CVL")
+        sector = self.group_heads.get(phrase, "CVL")
         for child in head.lefts:
             # "rebel leaders", "army officers": a more specific modifier decides the sector.
             child_lex = self.lexicon.get(child.i)
@@ -406,10 +443,10 @@ class ActorBuilder:
                 child.dep_ in {"compound", "amod"}
                 and child.i not in self.listed
                 and child_lex
-                and child_lex[1] in self.gaz.group_heads
+                and child_lex[1] in self.group_heads
             )
             if specific and child_lex and sector in {"GOV", "CVL", "ELI"}:
-                sector = self.gaz.group_heads[child_lex[1]]
+                sector = self.group_heads[child_lex[1]]
         names = prefer_modifiers(names, head)
         countries = [n for n in names if n.entry.type in {"country", "seat"}]
         if len(countries) > 1:
@@ -426,6 +463,8 @@ class ActorBuilder:
         if not names and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.lefts):
             return  # "its forces": the pronoun carries the actor, resolved with the other anaphors
         code, org_kind, _ = self.affiliation(names)
+        # "peacekeeping troops": an IGO's, whoever's they are; "Israeli helicopters and tanks": Israeli tanks.
+        code = code or self.affiliations.get(phrase) or (None if names else self.conjunct_country(head))
         kind: ActorKind = "armed_group" if org_kind == "armed_group" else "group"
         start, end = self.phrase_bounds(head, names)
         named = self.appositive_named(head) if not names else None
@@ -437,6 +476,14 @@ class ActorBuilder:
         draft = self.draft(("group", code, sector, head.lemma_.lower()), label, kind, country=code, sector=sector)
         via: MentionVia = mention_via(names[0]) if names else "nominal"
         self.mention(draft, start, end, head.i, via)
+
+    def conjunct_country(self, head: Token) -> str | None:
+        """Return the country a demonym before the first of two conjoined nouns gives the second."""
+        first = head.head
+        if head.dep_ != "conj" or first.i > head.i:
+            return None
+        demonyms = [n for n in self.by_head.get(first.i, ()) if n.entry.via == "demonym" and n.end <= first.i]
+        return demonyms[0].entry.key if len(demonyms) == 1 and demonyms[0].entry.type == "country" else None
 
     def build_state_head(self, head: Token, names: Sequence[FoundName]) -> None:
         """ "The Sudanese government", "Romania's new government": the state itself."""
@@ -476,7 +523,7 @@ class ActorBuilder:
         code, _, _ = self.affiliation([*inner, *names])
         words = {t.lower_ for t in ent}
         sector = next((self.gaz.org_sector_words[w] for w in words if w in self.gaz.org_sector_words), None)
-        sector = sector or self.gaz.group_heads.get(ent.root.lower_)  # "Latvian Constitutional Court": JUD
+        sector = sector or self.group_heads.get(ent.root.lower_)  # "Latvian Constitutional Court": JUD
         kind: ActorKind = "organization"
         if code is None and words & self.gaz.ngo_name_words:
             kind = "ngo"
@@ -510,7 +557,7 @@ class ActorBuilder:
         entry = name.entry
         start, end = name.start, name.end
         root = self.doc[start:end].root
-        if entry.via == "province" or (entry.via in {"capital", "seat"} and not self.acts(root)):
+        if entry.via in {"province", "city"} or (entry.via in {"capital", "seat"} and not self.acts(root)):
             # A place where something happens, not the government acting: it only lends its country.
             code = self.place_country(entry)
             if code is not None:
@@ -541,16 +588,21 @@ class ActorBuilder:
         elif entry.type == "org":
             self.mention(self.org(entry.key), start, end, root.i, mention_via(name), chars=chars)
         elif entry.type == "person" and root.i not in self.covered:
-            person = self.gaz.persons[entry.key]
+            person = self.persons[entry.key]
             titled = self.title_before(name.start)
             if titled is not None:  # "Qatar's emir, Sheikh Hamad": the title was this person
                 titled.name = person.name
-                titled.country = titled.country or person_code(self.gaz, person)
+                titled.country = titled.country or person_code(self.organizations, person)
                 self.mention(titled, start, end, root.i, "name", chars=chars)
                 return
             key = person_key(person.name)
             draft = self.draft(
-                key, person.name, "person", country=person_code(self.gaz, person), sector="GOV", title=person.title
+                key,
+                person.name,
+                "person",
+                country=person_code(self.organizations, person),
+                sector=person.sector or "GOV",
+                title=person.title,
             )
             self.mention(draft, start, end, root.i, "name", chars=chars)
 
@@ -564,7 +616,7 @@ class ActorBuilder:
 
     def org(self, org_id: str) -> Draft:
         """Return the actor of a listed organisation."""
-        org = self.gaz.organizations[org_id]
+        org = self.organizations[org_id]
         return self.draft(("org", org_id), org.name, org.kind, country=org.country, sector=org.sector)  # type: ignore[arg-type]
 
     def acts(self, token: Token) -> bool:

@@ -15,7 +15,7 @@ from app.nlp.arrays import distinct_strings, positions
 from app.nlp.gazetteer import Entry, Gazetteer, NameVia, correct_spelling, country_from_regex
 
 # Which reading of a name wins when two entries match the same words.
-_PRIORITY = {"seat": 0, "name": 1, "acronym": 1, "demonym": 2, "capital": 3, "province": 4}
+_PRIORITY = {"seat": 0, "name": 1, "acronym": 1, "demonym": 2, "capital": 3, "province": 4, "city": 4}
 
 
 def is_org_entity(ent: Span, gaz: Gazetteer) -> bool:
@@ -53,8 +53,8 @@ def sentence_index(doc: Doc) -> list[int]:
     return index
 
 
-def find_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span]) -> list[FoundName]:
-    """Find gazetteer names: phrase matches, then hyphenated parts, misspellings and NER fallbacks."""
+def gazetteer_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span]) -> list[FoundName]:
+    """Find the gazetteer's names by phrase match (the dictionaries' and the fallbacks come after)."""
     spans: list[Span] = []
     for matcher, cased in ((gaz.name_matcher, False), (gaz.acronym_matcher, True)):
         for match_id, start, end in matcher(doc):
@@ -65,11 +65,13 @@ def find_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span]) -> list[FoundName
     spans.sort(key=lambda s: _PRIORITY[gaz.entries[s.label_][0].via])
     persons = {i: ent for ent in ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
     kept = [s for s in filter_spans(spans) if not _inside_person(s, persons, gaz)]
-    names = [FoundName(s.start, s.end, gaz.entries[s.label_][0], s.start_char, s.end_char) for s in kept]
-    covered = {i for name in names for i in range(name.start, name.end)}
-    names += _subtoken_names(doc, gaz, covered)
-    names += _fallback_names(doc, gaz, ents, covered)
-    return sorted(names, key=lambda n: (n.start, n.char_start))
+    return [FoundName(s.start, s.end, gaz.entries[s.label_][0], s.start_char, s.end_char) for s in kept]
+
+
+def fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], found: Sequence[FoundName]) -> list[FoundName]:
+    """Find what the phrase matches left: names inside hyphenated tokens, misspellings, NER places."""
+    covered = {i for name in found for i in range(name.start, name.end)}
+    return _subtoken_names(doc, gaz, covered) + _fallback_names(doc, gaz, ents, covered)
 
 
 def _case_ok(span: Span, gaz: Gazetteer) -> bool:
@@ -137,6 +139,8 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set
     for ent in ents:
         if ent.label_ not in {"GPE", "NORP"} or any(i in covered for i in range(ent.start, ent.end)):
             continue
+        if not ent.text[:1].isupper() or (len(ent.text) <= 3 and not ent.text.isupper()):
+            continue  # "a georgia peach", "Us and them": common words are no countries, whatever the NER says
         code = country_from_regex(gaz, ent.text)
         if code is not None:
             via: NameVia = "demonym" if ent.label_ == "NORP" else "name"

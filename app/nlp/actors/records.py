@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.nlp.gazetteer import Entry, Gazetteer, Person
+from app.nlp.gazetteer import Entry, NameVia, Organization, Person
 from app.nlp.types import ActorKind, ActorMention, MentionVia
 
 # Dependencies through which a word modifies the noun phrase it belongs to.
@@ -14,6 +15,16 @@ NOUNS = frozenset({"NOUN", "PROPN"})
 # Codes an affiliation to an international or armed organisation lends a person or group.
 AFFILIATION_CODES = {"igo": "IGO", "ngo": "NGO"}
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+# A province or city names a place; where it stands in for its country, the mention reads as a name.
+_MENTION_VIA: dict[NameVia, MentionVia] = {
+    "name": "name",
+    "demonym": "demonym",
+    "capital": "capital",
+    "seat": "seat",
+    "acronym": "acronym",
+    "province": "name",
+    "city": "name",
+}
 
 
 @dataclass(slots=True)
@@ -48,16 +59,15 @@ Antecedent = tuple[int, int, ActorMention, Draft]
 
 def mention_via(name: FoundName) -> MentionVia:
     """Map a gazetteer entry's naming onto a mention's ``via``."""
-    via = name.entry.via
-    return "name" if via == "province" else via
+    return _MENTION_VIA[name.entry.via]
 
 
-def person_code(gaz: Gazetteer, person: Person) -> str | None:
+def person_code(organizations: Mapping[str, Organization], person: Person) -> str | None:
     """Return a known person's country, or the code of the organisation he belongs to."""
     if person.country:
         return str(person.country)
     if person.org:
-        org = gaz.organizations[person.org]
+        org = organizations[person.org]
         return AFFILIATION_CODES.get(org.kind, org.country) or ("IMG" if org.kind == "armed_group" else None)
     return None
 

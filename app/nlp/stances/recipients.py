@@ -17,6 +17,9 @@ from app.nlp.taxonomy import categories
 
 # Prepositions that put an act somewhere ("in Kyiv", "at a checkpoint near Quetta", "into Gaza").
 LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "outside", "across", "throughout", "to", "on"})
+# Roles in which the place is what the act is done to ("shelled Kharkiv", "Kharkiv was shelled"): a
+# city the actor stage keeps as a place (app.nlp.actors.phoenix) still gives the act its state.
+PLACE_OBJECTS = frozenset({"dobj", "nsubjpass"})
 
 
 def fallback_recipients(match: Match, ctx: Context, holders: list[str]) -> list[str]:
@@ -51,7 +54,8 @@ def _clause_of(match: Match) -> Token:
 
 
 def _locative(token: Token) -> bool:
-    """Tell whether a place name sits in a locative phrase, directly or inside another ("a market in Jos")."""
+    """Tell whether a place name sits in a locative phrase, directly or inside another ("a market in Jos"),
+    or is the object of the act itself ("shelled Kharkiv")."""
     while token.dep_ in ("conj", "compound", "appos") and token.head.i != token.i:
         token = token.head
-    return token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPS
+    return (token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPS) or token.dep_ in PLACE_OBJECTS
