@@ -147,6 +147,9 @@ class ActorBuilder:
         for name in self.names:
             if not name.used:
                 self.build_name(name)
+            elif name.entry.via in {"province", "city"} and (code := self.place_country(name.entry)) is not None:
+                # "a mosque in Kandahar": the group's place is still a place where things happen.
+                self.record_place(name, code)
         resolve_anaphora(self)
         inherit_countries(self)
         return [draft for draft in self.drafts.values() if draft.mentions]
@@ -552,6 +555,22 @@ class ActorBuilder:
         name = country["name"] if country else code
         return self.draft(("state", code), name, "state", country=code)
 
+    def record_place(self, name: FoundName, code: str) -> None:
+        """Record a place name and the country it lies in, for the stages after this one."""
+        root = self.doc[name.start : name.end].root
+        self.place_mentions.append(
+            PlaceMention(
+                name.char_start,
+                name.char_end,
+                name.start,
+                name.end,
+                root.i,
+                self.sent_index[root.i],
+                code,
+                name.entry.via,
+            )
+        )
+
     def build_name(self, name: FoundName) -> None:
         """A name that heads its own phrase: a state, organisation, seat or known person."""
         entry = name.entry
@@ -562,11 +581,7 @@ class ActorBuilder:
             code = self.place_country(entry)
             if code is not None:
                 self.places[root.i] = code
-                self.place_mentions.append(
-                    PlaceMention(
-                        name.char_start, name.char_end, start, end, root.i, self.sent_index[root.i], code, entry.via
-                    )
-                )
+                self.record_place(name, code)
             return
         if start > 0 and self.doc[start - 1].lower_ == "the" and self.doc[start - 1].head.i == root.i:
             start -= 1
