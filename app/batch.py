@@ -295,7 +295,7 @@ class LocalAnalyser:
             return Attempt(line=error_line(document.id, problem(422, str(exc).splitlines()[0])), failed=True)
         started = time.perf_counter()
         try:
-            outcome = await self._pool.analyze(request.text, request.options.include_sentences)
+            outcome = await self._pool.analyze(request.text, request.options.include_sentences, request.date)
         except PoolError as exc:
             body, _ = pool_problem(exc)
             retry = isinstance(exc, QueueFull | WorkerLost | NotReady)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import importlib.util
 import os
 import platform
@@ -43,24 +44,33 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def analyze_locally(texts: Sequence[tuple[str | None, str]], model: str) -> list[bytes]:
-    """Analyse (id, text) pairs in this process and return v1 response bodies."""
+def analyze_locally(
+    texts: Sequence[tuple[str | None, str]],
+    model: str,
+    dictionaries: Sequence[str | Path] = (),
+    date: datetime.date | None = None,
+) -> list[bytes]:
+    """Analyse (id, text) pairs in this process and return v1 response bodies.
+
+    ``dictionaries``: the user's extra dictionary files; ``date``: the articles' publication date.
+    """
     from app.api.rendering import render_analysis
     from app.core.pool import Outcome
     from app.core.worker import WorkItem, analyze_batch
     from app.nlp.pipeline import load_pipeline
     from app.schemas import AnalyzeRequest
 
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model, dictionaries)
     started = time.perf_counter()
-    results = analyze_batch(nlp, [WorkItem(text, include_sentences=False) for _, text in texts])
+    results = analyze_batch(nlp, [WorkItem(text, include_sentences=False, date=date) for _, text in texts])
     elapsed = time.perf_counter() - started
     bodies = []
     for (doc_id, text), result in zip(texts, results, strict=True):
         if "body" not in result:
             raise RuntimeError(f"analysis failed: {result.get('error')}")
         outcome = Outcome(result["body"], result["tokens"], result["timings"], result["events"], result["kinds"])
-        bodies.append(render_analysis(AnalyzeRequest(text=text, id=doc_id), outcome, elapsed / len(texts), model))
+        request = AnalyzeRequest(text=text, id=doc_id, date=date)
+        bodies.append(render_analysis(request, outcome, elapsed / len(texts), model))
     return bodies
 
 
@@ -71,7 +81,8 @@ def _analyze(args: argparse.Namespace) -> int:
     if not text.strip():
         print("stancewire analyze: the text is blank", file=sys.stderr)
         return 2
-    (body,) = analyze_locally([(args.id, text)], Settings().model)
+    settings = Settings()
+    (body,) = analyze_locally([(args.id, text)], settings.model, settings.dictionaries, args.date)
     sys.stdout.buffer.write(orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2) + b"\n")
     return 0
 
@@ -188,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("file", nargs="?", default="-", help="text file, or - for standard input (default: -)")
     analyze.add_argument("--id", help="document id to echo in the result (default: none)")
+    analyze.add_argument(
+        "--date",
+        type=datetime.date.fromisoformat,
+        help="the article's publication date, YYYY-MM-DD: codes named persons by the office they held "
+        "that day (default: none, the most recent office)",
+    )
     analyze.set_defaults(handler=_analyze)
 
     openapi = commands.add_parser(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
@@ -34,6 +35,11 @@ class AnalyzeRequest(_Strict):
     text: str = Field(description="The article text (not blank; at most STANCEWIRE_MAX_TEXT_CHARS characters).")
     id: str | None = Field(None, max_length=256, description="Your identifier for the document, echoed back.")
     language: str = Field("en", description="ISO 639-1 language of the text; only `en` is supported.")
+    date: datetime.date | None = Field(
+        None,
+        description="The article's publication date (ISO 8601, `YYYY-MM-DD`): a named person is coded by the "
+        "office they held on that day (without it, the most recent one).",
+    )
     options: AnalyzeOptions = Field(default_factory=AnalyzeOptions, description="Response options.")
 
 

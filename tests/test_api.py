@@ -87,6 +87,27 @@ async def test_text_without_political_events_gives_no_stances(client: httpx.Asyn
     assert response.json()["stances"] == []
 
 
+async def test_the_article_date_picks_the_office_a_person_held(client: httpx.AsyncClient) -> None:
+    text = "Angela Merkel met the French president in Berlin on Tuesday."
+
+    async def merkel(**extra: Any) -> dict[str, Any]:
+        response = await client.post("/v1/analyze", json={"text": text, **extra})
+        assert response.status_code == 200, response.text
+        return next(a for a in response.json()["actors"] if a["name"] == "Angela Merkel")
+
+    assert (await merkel(date="1995-03-01"))["sector"] == "ELI"  # a party politician, not yet chancellor
+    assert (await merkel(date="2010-05-01"))["sector"] == "GOV"
+    assert (await merkel())["sector"] == "GOV"  # no date: the most recent office
+    batch = await client.post("/v1/analyze/batch", json={"documents": [{"text": text, "date": "1995-03-01"}]})
+    assert batch.status_code == 200, batch.text
+    assert next(a for a in batch.json()["results"][0]["actors"] if a["name"] == "Angela Merkel")["sector"] == "ELI"
+
+
+async def test_a_date_that_is_not_an_iso_date_is_refused(client: httpx.AsyncClient) -> None:
+    body = assert_problem(await client.post("/v1/analyze", json={"text": "Iran met Iraq.", "date": "31/12/2020"}), 422)
+    assert any(error["loc"][-1] == "date" for error in body["errors"])
+
+
 async def test_batch_keeps_order_and_isolates_a_bad_document(client: httpx.AsyncClient) -> None:
     documents = [
         {"id": "one", "text": SEED_SENTENCE},

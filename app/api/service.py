@@ -14,7 +14,7 @@ from app.core.config import Settings
 from app.core.errors import ProblemError, pool_problem, problem
 from app.core.metrics import Metrics
 from app.core.middleware import ClientDisconnected
-from app.core.pool import CLIENT_GONE, PoolError, WorkerPool
+from app.core.pool import CLIENT_GONE, Document, PoolError, WorkerPool
 from app.schemas import AnalyzeRequest
 
 T = TypeVar("T")
@@ -68,7 +68,7 @@ async def analyze_documents(
         entries.append(None)
         admitted.append(index)
     started = time.perf_counter()
-    items = [(documents[i].text, documents[i].options.include_sentences) for i in admitted]
+    items = [Document(documents[i].text, documents[i].options.include_sentences, documents[i].date) for i in admitted]
     outcomes = await while_connected(request, pool.analyze_many(items)) if items else []
     elapsed = time.perf_counter() - started
     for index, outcome in zip(admitted, outcomes, strict=True):

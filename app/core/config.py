@@ -105,6 +105,17 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
+    @field_validator("dictionaries", mode="after")
+    @classmethod
+    def _readable_dictionaries(cls, paths: list[Path]) -> list[Path]:
+        # A malformed user dictionary stops start-up here, with its file, line and reason, before any
+        # worker loads the model; the workers read the files again with the same readers.
+        from app.nlp.dictionaries.loader import check_user_file
+
+        for path in paths:
+            check_user_file(path)
+        return paths
+
     @field_validator("dictionaries", mode="before")
     @classmethod
     def _split_paths(cls, value: object) -> object:

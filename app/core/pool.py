@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import datetime
 import logging
 import math
 import multiprocessing
@@ -21,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.core.config import Settings
 from app.core.logging import request_id_var
@@ -73,12 +74,21 @@ class Outcome:
 CLIENT_GONE, DEADLINE, SHUTDOWN = "client_gone", "deadline", "shutdown"
 
 
+class Document(NamedTuple):
+    """A document to analyse: its text, whether to return its sentences, and the article's date."""
+
+    text: str
+    include_sentences: bool = False
+    date: datetime.date | None = None
+
+
 @dataclass(slots=True)
 class _Job:
     text: str
     include_sentences: bool
     future: asyncio.Future[Outcome]
     request_id: str | None
+    date: datetime.date | None
     enqueued: float = field(default_factory=time.perf_counter)
     slot: tuple[_Worker, int] | None = None  # the worker and batch position while a worker holds it
     dropped: str | None = None
@@ -258,14 +268,14 @@ class WorkerPool:
 
     # -- admission -----------------------------------------------------------------------
 
-    async def analyze(self, text: str, include_sentences: bool = False) -> Outcome:
+    async def analyze(self, text: str, include_sentences: bool = False, date: datetime.date | None = None) -> Outcome:
         """Analyse one text; raise a ``PoolError`` subclass when it cannot be done."""
-        (outcome,) = await self.analyze_many([(text, include_sentences)])
+        (outcome,) = await self.analyze_many([Document(text, include_sentences, date)])
         if isinstance(outcome, PoolError):
             raise outcome
         return outcome
 
-    async def analyze_many(self, items: Sequence[tuple[str, bool]]) -> list[Outcome | PoolError]:
+    async def analyze_many(self, items: Sequence[Document | tuple[str, bool]]) -> list[Outcome | PoolError]:
         """Admit all of ``items`` at once (or none), and return each one's outcome in order.
 
         A single document is admitted or refused (429) at once. A batch that does not fit waits for
@@ -280,7 +290,8 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         # The worker logs a failure with the id of the request it came with.
         request_id = request_id_var.get()
-        jobs = [_Job(text, include, loop.create_future(), request_id) for text, include in items]
+        documents = [Document(*item) for item in items]
+        jobs = [_Job(d.text, d.include_sentences, loop.create_future(), request_id, d.date) for d in documents]
         for job in jobs:
             self._queue.put_nowait(job)
         self._quiet.clear()
@@ -412,7 +423,7 @@ class WorkerPool:
         sent = time.perf_counter()
         hard_deadline = self._settings.timeout_s * 3
         try:
-            items = [WorkItem(job.text, job.include_sentences, job.request_id) for job in batch]
+            items = [WorkItem(job.text, job.include_sentences, job.request_id, job.date) for job in batch]
             loop = asyncio.get_running_loop()
             results = await loop.run_in_executor(self._threads, worker.run, items, hard_deadline)
         except _WorkerDied as exc:
@@ -459,6 +470,7 @@ class WorkerPool:
             niceness=self._settings.worker_niceness,
             gemm=self._settings.gemm,
             log_level=self._settings.log_level,
+            dictionaries=tuple(str(path) for path in self._settings.dictionaries),
             max_batch=self._settings.batch_max_docs,
             parent_pid=os.getpid(),
         )

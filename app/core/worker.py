@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import datetime
 import gc
 import logging
 import os
@@ -43,6 +44,7 @@ class WorkerOptions:
     niceness: int
     gemm: GemmPreference
     log_level: str
+    dictionaries: tuple[str, ...]  # the user's extra dictionary files (STANCEWIRE_DICTIONARIES)
     max_batch: int  # documents in one batch at most: the size of the cancellation flags
     parent_pid: int
 
@@ -53,6 +55,7 @@ class WorkItem(NamedTuple):
     text: str
     include_sentences: bool
     request_id: str | None = None
+    date: datetime.date | None = None  # the article's date: which office a named person held
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -82,7 +85,7 @@ def worker_main(conn: Connection, options: WorkerOptions, cancelled: Sequence[bo
 
         gemm = choose_gemm(options.gemm)
         use_gemm(gemm.backend)
-        nlp = load_pipeline(options.model)
+        nlp = load_pipeline(options.model, options.dictionaries)
         nlp("Warm the pipeline up.")
     except Exception as exc:
         conn.send((FAILED, f"{type(exc).__name__}: {exc}"))
@@ -111,7 +114,8 @@ def analyze_batch(nlp: Any, items: list[WorkItem], keep: Callable[[int], bool] |
     from app.nlp.pipeline import analyze_texts
 
     texts = [item.text for item in items]
-    results = analyze_texts(nlp, texts) if keep is None else analyze_texts(nlp, texts, keep)
+    dates = [item.date for item in items]
+    results = analyze_texts(nlp, texts, dates=dates) if keep is None else analyze_texts(nlp, texts, keep, dates)
     payloads: list[dict[str, Any]] = []
     for item, result in zip(items, results, strict=True):
         analysis = result.analysis

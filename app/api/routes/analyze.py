@@ -54,7 +54,8 @@ async def analyze(
     """Analyse one article and return its actors and stances."""
     check_document(document, settings)
     started = time.perf_counter()
-    outcome = await while_connected(request, pool.analyze(document.text, document.options.include_sentences))
+    analysis = pool.analyze(document.text, document.options.include_sentences, document.date)
+    outcome = await while_connected(request, analysis)
     record_outcome(metrics, outcome)
     return Response(render_analysis(document, outcome, time.perf_counter() - started, settings.model), media_type=_JSON)
 

@@ -139,6 +139,26 @@ def merge_user_file(base: Dictionaries, path: Path, tokenize: Tokenize) -> Dicti
     )
 
 
+def check_user_file(path: Path) -> None:
+    """Read a user file with the strict reader of its kind, without merging it: DictionaryError if malformed.
+
+    For a start-up check in a process that will not code text itself (the API process): a verb file's
+    synset references are checked against the built-in synsets, read from the compiled verbs alone.
+    """
+    kind = user_file_kind(path)
+    if not path.is_file():
+        raise DictionaryError(path, 0, "no such file")
+    if kind == "verbs":
+        synsets = _compiled("verbs.json", OUTPUT_DIR)["verbs"]["synsets"]
+        read_verbs(path, known_synsets=synsets)
+    elif kind == "actors":
+        read_actors(path)
+    elif kind == "agents":
+        read_agents(path)
+    else:
+        read_discards(path)
+
+
 @cache
 def _load(extra: tuple[Path, ...]) -> Dictionaries:
     dictionaries = load_builtin()
