@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from app.nlp.taxonomy import EVENT_NAMES
+from app.nlp.taxonomy import EVENT_NAMES, NON_STATE_CODES, participant_code
 
 # The evaluation data ship with the package (app/eval_data/README.md: sources and licenses); one
 # constant per file, used by make eval, the tests and the benchmarks.
@@ -18,7 +18,6 @@ EVAL_DATA = Path(__file__).resolve().parent / "eval_data"
 DEFAULT_GOLD = EVAL_DATA / "plover_gsr_dev.jsonl"
 SEED_ARTICLE_PATH = EVAL_DATA / "seed_article.txt"
 SEED_EXPECTED_PATH = EVAL_DATA / "seed_expected.md"
-_KIND_CODES = {"igo": "IGO", "ngo": "NGO"}
 
 
 def load_gold(path: Path = DEFAULT_GOLD) -> list[dict[str, Any]]:
@@ -28,13 +27,7 @@ def load_gold(path: Path = DEFAULT_GOLD) -> list[dict[str, Any]]:
 
 def actor_code(actor: dict[str, Any]) -> str | None:
     """Return the code an actor is scored by: its country, or IGO/NGO/IMG by kind."""
-    if actor["kind"] in _KIND_CODES:
-        return _KIND_CODES[actor["kind"]]
-    if actor["country"]:
-        return str(actor["country"])
-    if actor["kind"] == "armed_group":
-        return "IMG"
-    return None
+    return participant_code(actor["kind"], actor["country"])
 
 
 def _codes(ids: Iterable[str], codes_by_id: dict[str, str | None]) -> set[str]:
@@ -124,7 +117,7 @@ class Report:
 
 
 def _code_class(code: str) -> str:
-    return code if code in {"IGO", "NGO", "IMG"} else "state/country"
+    return code if code in NON_STATE_CODES else "state/country"
 
 
 def _describe(stance: dict[str, Any], codes_by_id: dict[str, str | None]) -> str:

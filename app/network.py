@@ -18,11 +18,9 @@ from typing import Any, Literal
 
 import orjson
 
-from app.nlp.taxonomy import EVENT_NAMES
+from app.nlp.taxonomy import EVENT_NAMES, KIND_CODES, QUADS
 
 Level = Literal["country", "actor"]
-QUADS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
-_KIND_CODES = {"igo": "IGO", "ngo": "NGO"}
 
 
 @dataclass
@@ -56,7 +54,7 @@ def node_key(actor: Mapping[str, Any], by: Level) -> str | None:
     country = actor.get("country")
     if isinstance(country, str) and country:
         return country
-    return _KIND_CODES.get(str(actor.get("kind")))
+    return KIND_CODES.get(str(actor.get("kind")))
 
 
 def is_error(entry: Mapping[str, Any]) -> bool:
@@ -199,7 +197,7 @@ class NetworkBuilder:
         kinds = [k for k, _ in node.kinds.most_common()]
         kind = kinds[0] if self.by == "actor" or len(kinds) == 1 else None
         if self.by == "country":
-            country = node.key if node.key not in _KIND_CODES.values() else None
+            country = node.key if node.key not in KIND_CODES.values() else None
         else:
             country = node.countries.most_common(1)[0][0] if node.countries else None
         sector = node.sectors.most_common(1)[0][0] if self.by == "actor" and node.sectors else None

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from app.nlp.taxonomy import Quad
-from app.nlp.types import ActorKind, Modality
+from app.nlp.taxonomy import ActorKind, Quad
+from app.nlp.types import Modality
 
 EventName = Literal[
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",

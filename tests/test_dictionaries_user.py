@@ -116,8 +116,10 @@ def test_kind_comes_from_the_suffix() -> None:
         user_file_kind(Path(".verbs.txt"))
 
 
-def test_setting_splits_on_commas_and_the_path_separator(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STANCEWIRE_DICTIONARIES", "a.actors.txt, /b/c.verbs.txt:d.agents.txt")
-    assert Settings().dictionaries == [Path("a.actors.txt"), Path("/b/c.verbs.txt"), Path("d.agents.txt")]
+def test_setting_splits_on_commas_and_the_path_separator(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parent.parent / "docs" / "examples"
+    actors, verbs, agents = (examples / f"example.{kind}.txt" for kind in ("actors", "verbs", "agents"))
+    monkeypatch.setenv("STANCEWIRE_DICTIONARIES", f"{actors}, {verbs}:{agents}")
+    assert Settings().dictionaries == [actors, verbs, agents]
     monkeypatch.setenv("STANCEWIRE_DICTIONARIES", "")
     assert Settings().dictionaries == []

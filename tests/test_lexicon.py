@@ -43,7 +43,9 @@ def test_constrained_entries_win_over_plain_ones() -> None:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda raw: raw["entries"][0].update(event="DEMAND"), "entries/0/event"),
+        (lambda raw: raw["entries"][0].update(event="DEMAND"), "names events plover.yaml does not: \\['DEMAND'\\]"),
+        (lambda raw: raw["entries"][0].update(event="demand"), "entries/0/event"),
+        (lambda raw: raw["entries"][0].update(object_event=["FIGHT"]), "names events plover.yaml does not"),
         (lambda raw: raw["entries"][0].update(frame="nonexistent"), "unknown frame"),
         (lambda raw: raw["entries"][0].update(mode="not_a_mode"), "is not a"),
         (lambda raw: raw["frames"]["ask"]["holder"].append("elsewhere"), "frames/ask/holder"),

@@ -147,6 +147,9 @@ def validate_lexicon(raw: Any) -> None:
         raise LexiconError(f"lexicon.yaml invalid at {path or '<root>'}: {exc.message}") from exc
     known = categories()
     for index, entry in enumerate(raw["entries"]):
+        unknown = [e for e in (entry["event"], *entry.get("object_event", ())) if e not in known]
+        if unknown:
+            raise LexiconError(f"entry {index} ({entry['lemmas'][0]}) names events plover.yaml does not: {unknown}")
         if entry["frame"] not in raw["frames"]:
             raise LexiconError(f"entry {index} ({entry['lemmas'][0]}) names unknown frame {entry['frame']!r}")
         mode = entry.get("mode")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ActorKind = Literal["state", "igo", "ngo", "organization", "person", "group", "armed_group", "other"]
+from app.nlp.taxonomy import ActorKind
+
 MentionVia = Literal["name", "demonym", "capital", "seat", "acronym", "title", "nominal", "pronoun"]
 Modality = Literal["asserted", "negated", "hypothetical", "intended", "requested", "alleged"]
 

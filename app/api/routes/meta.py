@@ -10,7 +10,7 @@ import yaml
 from fastapi import APIRouter, Depends
 
 from app.api.deps import require_api_key
-from app.nlp.taxonomy import categories
+from app.nlp.taxonomy import actor_kinds, categories
 from app.nlp.types import Modality
 from app.schemas import EventCategory, Taxonomy
 
@@ -32,7 +32,7 @@ def _taxonomy() -> Taxonomy:
             )
             for c in categories().values()
         ],
-        actor_kinds=sectors["kinds"],
+        actor_kinds=actor_kinds(),
         sectors=sectors["sectors"],
         modalities=list(get_args(Modality)),
     )

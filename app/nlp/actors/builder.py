@@ -19,7 +19,6 @@ from app.nlp.actors.names import (
     sentence_index,
 )
 from app.nlp.actors.records import (
-    AFFILIATION_CODES,
     MODIFIER_DEPS,
     NOUNS,
     Antecedent,
@@ -32,7 +31,8 @@ from app.nlp.actors.records import (
     title_case,
 )
 from app.nlp.gazetteer import Entry, Gazetteer, Organization, Person
-from app.nlp.types import ActorKind, ActorMention, MentionVia, PlaceMention
+from app.nlp.taxonomy import ActorKind, participant_code
+from app.nlp.types import ActorMention, MentionVia, PlaceMention
 
 # Roles in which a capital or seat acts, speaks or is acted upon (its government, not the place).
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "poss", "agent", "ROOT", "attr", "appos"})
@@ -275,10 +275,7 @@ class ActorBuilder:
         for name in names:
             if name.entry.type == "org":
                 org = self.organizations[name.entry.key]
-                code = AFFILIATION_CODES.get(org.kind, org.country)
-                if code is None and org.kind == "armed_group":
-                    code = "IMG"
-                return code, org.kind, org.sector
+                return participant_code(org.kind, org.country), org.kind, org.sector
         return None, None, None
 
     def build_person(self, head: Token, names: Sequence[FoundName]) -> None:

@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Token
 
 from app.nlp import syntax
-from app.nlp.actors.records import AFFILIATION_CODES, NOUNS
+from app.nlp.actors.records import NOUNS
 from app.nlp.gazetteer import Gazetteer
 from app.nlp.lexicon import load_lexicon
+from app.nlp.taxonomy import NON_STATE_CODES
 
 if TYPE_CHECKING:  # the builder runs this pass on itself
     from app.nlp.actors.builder import ActorBuilder
 
-# Affiliation codes that name no country to inherit.
-_NON_STATE_CODES = frozenset({*AFFILIATION_CODES.values(), "IMG"})
 # Kinds of actor that take the country of the sentence they act in when nothing names their own.
 _INHERITING_KINDS = frozenset({"person", "group", "organization"})
 # Prepositions by which a phrase places its head noun ("demonstrators in Baghdad", "a missionary from X").
@@ -37,7 +36,7 @@ def inherit_countries(builder: ActorBuilder) -> None:
     """
     doc = builder.doc
     reporters = reporter_tokens(doc)
-    coded = [d for d in builder.drafts.values() if d.country and d.country not in _NON_STATE_CODES]
+    coded = [d for d in builder.drafts.values() if d.country and d.country not in NON_STATE_CODES]
     by_sentence: dict[int, set[str]] = {}
     unreported: dict[int, set[str]] = {}  # the same without the sources' own countries, for collectives
     for draft in coded:

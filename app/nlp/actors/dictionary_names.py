@@ -39,6 +39,7 @@ from app.nlp.dictionaries import Dictionaries
 from app.nlp.dictionaries.actors import ActorRecord
 from app.nlp.dictionaries.phrase_index import PhraseIndex
 from app.nlp.gazetteer import Entry, Gazetteer, Organization, Person
+from app.nlp.taxonomy import NON_STATE_CODES
 
 # The shortest noun tried as a compound of an agent ("dockworkers"): shorter ones are agents or nothing.
 _COMPOUND_MIN_CHARS = 8
@@ -262,7 +263,7 @@ class DictionaryNames:
             current = read_record(record, None, self.rules)
             title = curated.title if current is not None and current.code == reading.code else reading.title
             country = reading.country or curated.country
-            org = curated.org if reading.country in {None, "IGO", "NGO", "IMG"} else None
+            org = curated.org if reading.country is None or reading.country in NON_STATE_CODES else None
             found.persons[name.entry.key] = Person(curated.name, country, title, org, reading.sector)
 
     # -- agents and discards -------------------------------------------------------------------

@@ -29,12 +29,13 @@ import yaml
 from app.nlp.dictionaries.actors import ActorRecord, Role
 from app.nlp.dictionaries.codes import ActorCode, CodeTable, code_table
 from app.nlp.gazetteer import Gazetteer, NameVia, edit_distance
-from app.nlp.types import ActorKind
+from app.nlp.taxonomy import NON_STATE_CODES, ActorKind
 
 RULES_FILE = "data/actor_dictionaries.yaml"
 _SECTORS_FILE = "data/sectors.yaml"
 # Codes an affiliation lends a person when it names no country (as the gazetteer's persons of an IGO).
-AFFILIATION_CODES = {"IGO": "IGO", "NGO": "NGO", "IMG": "IMG"}
+# A dictionary code headed by a pseudo-country (IGOUNO, NGOAMN, IMGMUSALQ) gives its members that code.
+AFFILIATION_CODES = {code: code for code in NON_STATE_CODES}
 _NOT_ALNUM = re.compile(r"[\W_]+")
 # The sector an armed group reports when its code names none (IMG, a region's REB is REB already).
 _ARMED_SECTOR = {"armed_group": "REB"}

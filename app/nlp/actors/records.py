@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.nlp.gazetteer import Entry, NameVia, Organization, Person
-from app.nlp.types import ActorKind, ActorMention, MentionVia
+from app.nlp.taxonomy import ActorKind, participant_code
+from app.nlp.types import ActorMention, MentionVia
 
 # Dependencies through which a word modifies the noun phrase it belongs to.
 MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "nummod"})
 NOUNS = frozenset({"NOUN", "PROPN"})
 # Codes an affiliation to an international or armed organisation lends a person or group.
-AFFILIATION_CODES = {"igo": "IGO", "ngo": "NGO"}
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 # A province or city names a place; where it stands in for its country, the mention reads as a name.
 _MENTION_VIA: dict[NameVia, MentionVia] = {
@@ -68,7 +68,7 @@ def person_code(organizations: Mapping[str, Organization], person: Person) -> st
         return str(person.country)
     if person.org:
         org = organizations[person.org]
-        return AFFILIATION_CODES.get(org.kind, org.country) or ("IMG" if org.kind == "armed_group" else None)
+        return participant_code(org.kind, org.country)
     return None
 
 

@@ -13,10 +13,9 @@ from spacy.tokens import Doc, Token
 
 from app.nlp.arrays import distinct_strings, is_one_of, positions
 from app.nlp.lexicon import Lexicon
+from app.nlp.taxonomy import NON_STATE_CODES
 from app.nlp.types import Actor, ActorMention, PlaceMention
 
-# Affiliation codes an actor may carry as its "country" that name no country.
-NON_STATE_CODES = frozenset({"IGO", "NGO", "IMG"})
 VERB_POS = frozenset({"VERB"})
 NOUN_POS = frozenset({"NOUN"})
 _PHRASE_BREAK_DEPS = ("appos", "parataxis")
