@@ -40,6 +40,15 @@ _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "pos
 _ANAPHOR_WINDOW = 3
 
 
+# How a gazetteer or dictionary names a place rather than a country as a whole.
+_PLACE_VIAS = frozenset({"capital", "city", "province"})
+
+
+def _after_locative(name: FoundName, doc: Doc) -> bool:
+    """Tell whether a name follows "in" or "at" ("talks in Jeddah")."""
+    return doc[name.start - 1].lower_ in ("in", "at")
+
+
 class ActorBuilder:
     """Assemble the actors of one document."""
 
@@ -208,8 +217,9 @@ class ActorBuilder:
         kind = self.actor_noun(noun)
         if prep.lower_ == "of" and kind in {"person", "group", "state"}:
             return noun
-        # A country (never a capital: that is a place) in which a group or organisation is based is its country.
-        if prep.lower_ in {"in", "from", "at"} and kind in {"group", "org"} and name.entry.via != "capital":
+        # A country (never a capital, city or province: those are places, where talks or a delegation may be)
+        # in which a group or organisation is based is its country.
+        if prep.lower_ in {"in", "from", "at"} and kind in {"group", "org"} and name.entry.via not in _PLACE_VIAS:
             return noun
         return None
 
@@ -520,7 +530,11 @@ class ActorBuilder:
         if previous is not None:  # "the Liberian Peace Council (LPC)": the acronym is the same organisation
             self.mention(previous, ent.start, ent.end, head.i, "acronym")
             return
-        code, _, _ = self.affiliation([*inner, *names])
+        # "the Rapid Support Forces in Jeddah": where an organisation is, by a city in its name, is not its country.
+        located = [
+            n for n in inner if n.entry.via in _PLACE_VIAS and n.start > ent.start and _after_locative(n, self.doc)
+        ]
+        code, _, _ = self.affiliation([n for n in [*inner, *names] if n not in located])
         words = {t.lower_ for t in ent}
         sector = next((self.gaz.org_sector_words[w] for w in words if w in self.gaz.org_sector_words), None)
         sector = sector or self.group_heads.get(ent.root.lower_)  # "Latvian Constitutional Court": JUD
