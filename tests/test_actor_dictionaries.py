@@ -231,14 +231,15 @@ def test_a_company_the_dictionary_gives_no_country_is_of_the_place_it_names(nlp:
     ("text", "mention", "expected"),
     [
         (
+            # The city places the group (as a capital would); it is not part of its name.
             "Dockworkers in Rotterdam went on strike.",
-            "Dockworkers in Rotterdam",
+            "Dockworkers",
             ("group", "NLD", "LAB"),
         ),  # dock+workers
-        ("Fishermen in Mombasa blocked the harbour.", "Fishermen in Mombasa", ("group", "KEN", "AGR")),
-        ("Army reservists in Donetsk were called up.", "Army reservists in Donetsk", ("group", "UKR", "MIL")),
+        ("Fishermen in Mombasa blocked the harbour.", "Fishermen", ("group", "KEN", "AGR")),
+        ("Army reservists in Donetsk were called up.", "Army reservists", ("group", "UKR", "MIL")),
         ("A Kenyan lawyer appealed against the verdict.", "A Kenyan lawyer", ("person", "KEN", "JUD")),
-        ("Islamic clerics in Kano condemned the attack.", "Islamic clerics in Kano", ("group", "NGA", "REL")),
+        ("Islamic clerics in Kano condemned the attack.", "Islamic clerics", ("group", "NGA", "REL")),
     ],
 )
 def test_agent_nouns_bring_their_sector(nlp: Language, text: str, mention: str, expected: tuple[str, ...]) -> None:
@@ -347,7 +348,7 @@ def test_a_user_organisation_and_agent_are_found(user_nlp: Language) -> None:
     doc = analyse(user_nlp, "The Kyiv Open Courts Watch said drone operators in Kharkiv were detained.")
     watch = actor_named(doc, "The Kyiv Open Courts Watch")
     assert (watch.kind, watch.country, watch.sector) == ("ngo", "UKR", "HRI")
-    operators = actor_named(doc, "drone operators in Kharkiv")
+    operators = actor_named(doc, "drone operators")
     assert (operators.kind, operators.country, operators.sector) == ("group", "UKR", "MIL")
 
 
