@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 from app.nlp.taxonomy import ActorKind, Quad
 from app.nlp.types import Modality
@@ -17,6 +17,16 @@ EventName = Literal[
 # The largest integer every JSON reader keeps exactly (2^53 - 1). Offsets and counts are bounded by it,
 # so an analysis sent back in (POST /v1/network) cannot carry integers the JSON encoder refuses.
 MAX_JSON_INT = 2**53 - 1
+
+
+def _date_text(value: object) -> object:
+    # JSON has no date type: only the ISO text is one (pydantic would read a number as a Unix time).
+    if value is not None and not isinstance(value, str | datetime.date):
+        raise ValueError("must be an ISO 8601 date, YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_date_text)]
 
 
 class _Strict(BaseModel):
@@ -35,7 +45,7 @@ class AnalyzeRequest(_Strict):
     text: str = Field(description="The article text (not blank; at most STANCEWIRE_MAX_TEXT_CHARS characters).")
     id: str | None = Field(None, max_length=256, description="Your identifier for the document, echoed back.")
     language: str = Field("en", description="ISO 639-1 language of the text; only `en` is supported.")
-    date: datetime.date | None = Field(
+    date: IsoDate | None = Field(
         None,
         description="The article's publication date (ISO 8601, `YYYY-MM-DD`): a named person is coded by the "
         "office they held on that day (without it, the most recent one).",

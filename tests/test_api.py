@@ -103,8 +103,9 @@ async def test_the_article_date_picks_the_office_a_person_held(client: httpx.Asy
     assert next(a for a in batch.json()["results"][0]["actors"] if a["name"] == "Angela Merkel")["sector"] == "ELI"
 
 
-async def test_a_date_that_is_not_an_iso_date_is_refused(client: httpx.AsyncClient) -> None:
-    body = assert_problem(await client.post("/v1/analyze", json={"text": "Iran met Iraq.", "date": "31/12/2020"}), 422)
+@pytest.mark.parametrize("date", ["31/12/2020", 0, 1700000000, True, "2020-02-30"])
+async def test_a_date_that_is_not_an_iso_date_is_refused(client: httpx.AsyncClient, date: object) -> None:
+    body = assert_problem(await client.post("/v1/analyze", json={"text": "Iran met Iraq.", "date": date}), 422)
     assert any(error["loc"][-1] == "date" for error in body["errors"])
 
 
