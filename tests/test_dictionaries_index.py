@@ -78,13 +78,15 @@ def test_cost_per_token_does_not_grow_with_the_dictionary() -> None:
             CountingDict.lookups += 1
             return super().get(key, default)
 
-    tokens = ["president", "of", "the", "republic"] * 50
-
-    def lookups(size: int) -> int:
+    def lookups(size: int, tokens: list[str]) -> int:
         phrases = PhraseIndex.build([(("president", f"name{i}", "x"), str(i)) for i in range(size)])
         phrases.phrases = CountingDict(phrases.phrases)
         CountingDict.lookups = 0
         phrases.matches(tokens)
         return CountingDict.lookups
 
-    assert lookups(10) == lookups(10_000) == 50
+    # One look-up where the first two words start a phrase; none where they start none.
+    starting = ["president", "name7", "of", "the"] * 50
+    assert lookups(10, starting) == lookups(10_000, starting) == 50
+    elsewhere = ["president", "of", "the", "republic"] * 50
+    assert lookups(10, elsewhere) == lookups(10_000, elsewhere) == 0

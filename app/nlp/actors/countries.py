@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER, POS
+from spacy.parts_of_speech import VERB
 from spacy.tokens import Doc, Token
 
 from app.nlp import syntax
 from app.nlp.actors.records import NOUNS
+from app.nlp.arrays import is_one_of, positions
 from app.nlp.gazetteer import Gazetteer
 from app.nlp.lexicon import load_lexicon
 from app.nlp.taxonomy import NON_STATE_CODES
@@ -100,13 +104,19 @@ def inherit_countries(builder: ActorBuilder) -> None:
 def reporter_tokens(doc: Doc) -> set[int]:
     """Return the tokens of the phrases that report a sentence: the subject of "said" and "according to X"."""
     cues = load_lexicon().cues
+    pos_lemma_lower = doc.to_array([POS, LEMMA, LOWER]).astype(np.uint64, copy=False)
+    strings = doc.vocab.strings
+    # Few words are speech verbs or "according": find them on the arrays, not token by token.
+    speech = (pos_lemma_lower[:, 0] == VERB) & is_one_of(pos_lemma_lower[:, 1], cues.attribution_verbs, strings)
+    according = is_one_of(pos_lemma_lower[:, 2], ("according",), strings)
     found: set[int] = set()
-    for token in doc:
-        if token.pos_ == "VERB" and token.lemma_ in cues.attribution_verbs and _reports(token):
+    for i in positions(speech):
+        token = doc[i]
+        if _reports(token):
             for subject in syntax.children(token, "nsubj"):
                 found.update(t.i for t in subject.subtree)
-        elif token.lower_ == "according":
-            found.update(t.i for t in token.subtree)
+    for i in positions(according):
+        found.update(t.i for t in doc[i].subtree)
     return found
 
 

@@ -31,6 +31,11 @@ class PhraseIndex(Generic[V]):
     lengths: dict[str, list[int]] = field(default_factory=dict)  # first token -> lengths, longest first
     stem_lengths: dict[str, list[int]] = field(default_factory=dict)  # first token -> stem phrase lengths (>1)
     single_stem_sizes: list[int] = field(default_factory=list)  # characters of one-token stems, longest first
+    # The one-token stems cut to the shortest stem's length: a token that starts none of them is
+    # passed over with one set lookup (built on first use; see ``_stem_gate``).
+    stem_gate: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    # The first two words of every longer exact phrase (built on first use; see ``_pair_gate``).
+    pair_gate: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -66,7 +71,10 @@ class PhraseIndex(Generic[V]):
         if stem and len(tokens) == 1:
             self.stems[tokens[0]] = value
             _insert_desc(self.single_stem_sizes, len(tokens[0]))
+            self.stem_gate = None  # built again on the next match
             return
+        if not stem:
+            self.pair_gate = None
         (self.stems if stem else self.phrases)[_key(tokens)] = value
         _insert_desc((self.stem_lengths if stem else self.lengths).setdefault(tokens[0], []), len(tokens))
 
@@ -96,26 +104,57 @@ class PhraseIndex(Generic[V]):
         """Return every ``(start, end, value)`` match; at each start the longest comes first."""
         found: list[tuple[int, int, V]] = []
         count = len(tokens_lower)
-        phrases, stems = self.phrases, self.stems
-        for start in range(count):
-            first = tokens_lower[start]
-            for size in self.lengths.get(first, ()):
+        phrases, stems, lengths, stem_lengths = self.phrases, self.stems, self.lengths, self.stem_lengths
+        single = self.single_stem_sizes
+        # Most words of a text start no phrase: find the few that do once per distinct word (set
+        # operations run in C), then visit only the positions that hold one of them.
+        distinct = set(tokens_lower)
+        starting = distinct & lengths.keys()
+        starting |= distinct & stem_lengths.keys()
+        stem_starts: set[str] = set()
+        if single:
+            gate, shortest = self._stem_gate(), single[-1]
+            stem_starts = {word for word in distinct if word[:shortest] in gate and len(word) >= shortest}
+            starting |= stem_starts
+        if not starting:
+            return found
+        pairs = self._pair_gate()
+        for start, first in enumerate(tokens_lower):
+            if first not in starting:
+                continue
+            sizes = lengths.get(first, ())
+            # A common first word ("the", "national") starts phrases of many lengths: the first two
+            # words, tested once, rule out all the longer ones at most starts.
+            pair = start + 1 < count and f"{first} {tokens_lower[start + 1]}" in pairs
+            for size in sizes:
                 end = start + size
-                if end <= count:
+                if end <= count and (size == 1 or pair):
                     value = phrases.get(_key(tokens_lower[start:end]))
                     if value is not None:
                         found.append((start, end, value))
-            for size in self.stem_lengths.get(first, ()):
+            for size in stem_lengths.get(first, ()):
                 end = start + size
                 if end <= count:
                     found.extend(self._stem(tokens_lower, start, end))
-            for chars in self.single_stem_sizes:
-                if chars <= len(first):
-                    value = stems.get(first[:chars])
-                    if value is not None:
-                        found.append((start, start + 1, value))
+            if first in stem_starts:
+                for chars in single:
+                    if chars <= len(first):
+                        value = stems.get(first[:chars])
+                        if value is not None:
+                            found.append((start, start + 1, value))
         found.sort(key=lambda match: (match[0], -match[1]))
         return found
+
+    def _pair_gate(self) -> frozenset[str]:
+        if self.pair_gate is None:
+            self.pair_gate = frozenset(" ".join(key.split(" ", 2)[:2]) for key in self.phrases if " " in key)
+        return self.pair_gate
+
+    def _stem_gate(self) -> frozenset[str]:
+        if self.stem_gate is None:
+            shortest = self.single_stem_sizes[-1] if self.single_stem_sizes else 0
+            self.stem_gate = frozenset(stem[:shortest] for stem in self.stems if " " not in stem)
+        return self.stem_gate
 
     def _stem(self, tokens: Sequence[str], start: int, end: int) -> list[tuple[int, int, V]]:
         """Match a stem phrase whose last token starts the text's token (longest stem first)."""

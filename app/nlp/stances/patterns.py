@@ -23,9 +23,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 
+import numpy as np
 import yaml
-from spacy.tokens import Token
+from numpy.typing import NDArray
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Token
 
+from app.nlp.arrays import distinct_strings
 from app.nlp.dictionaries.crosswalk import Crosswalk
 from app.nlp.dictionaries.verb_patterns import PrepPhrase, Term, VerbPattern, is_synset_ref
 from app.nlp.dictionaries.verbs import Verb, VerbDictionary
@@ -47,6 +52,39 @@ class _Compiled:
     required: frozenset[str]  # plain words that must all occur among the verb's neighbours: a cheap first test
     synsets: frozenset[str]  # synsets some neighbour must end a member of: the second cheap test
     entry: Entry | None
+    required_ids: frozenset[int]  # ``required`` as string hashes, to test against a doc's arrays
+    order: int  # the pattern's place in its block: ties go to the earlier one, as the dictionary lists them
+
+
+@dataclass(frozen=True, slots=True)
+class _BlockIndex:
+    """A block's patterns filed under one word or synset each must find, so a verb tries only those
+    whose key its phrase holds (a block such as SAY's has hundreds)."""
+
+    by_word: dict[int, list[_Compiled]]
+    by_synset: dict[str, list[_Compiled]]
+    free: list[_Compiled]  # patterns that need no particular word or synset
+
+    @classmethod
+    def build(cls, patterns: tuple[_Compiled, ...]) -> _BlockIndex:
+        index = cls({}, {}, [])
+        for compiled in patterns:
+            if compiled.required_ids:
+                index.by_word.setdefault(min(compiled.required_ids), []).append(compiled)
+            elif compiled.synsets:
+                index.by_synset.setdefault(min(compiled.synsets), []).append(compiled)
+            else:
+                index.free.append(compiled)
+        return index
+
+    def hopeful(self, words: set[int], synsets: set[str]) -> list[_Compiled]:
+        """Return the patterns whose words and synsets all occur in ``words`` and ``synsets``."""
+        found = list(self.free)
+        for word in words & self.by_word.keys():
+            found.extend(c for c in self.by_word[word] if c.required_ids <= words and c.synsets <= synsets)
+        for label in synsets & self.by_synset.keys():
+            found.extend(c for c in self.by_synset[label] if c.synsets <= synsets)
+        return found
 
 
 class VerbCoder:
@@ -69,6 +107,7 @@ class VerbCoder:
                     index.setdefault(member[-1], []).append(member)
                     labels_by_word.setdefault(member[-1], set()).add(label)
         self.labels_by_word = {word: frozenset(labels) for word, labels in labels_by_word.items()}
+        self.labels_by_id = {get_string_id(word): labels for word, labels in self.labels_by_word.items()}
         self.crosswalk = crosswalk
         self.frames = frames
         self.frame_by_code = frame_by_code
@@ -82,14 +121,30 @@ class VerbCoder:
                     _required_words(p),
                     _required_synsets(p),
                     self._entry(p.code, self._rule(block.name, p.line, p.text, p.code), p, block.name.lower()),
+                    frozenset(get_string_id(word) for word in _required_words(p)),
+                    order,
                 )
-                for p in block.patterns
+                for order, p in enumerate(block.patterns)
             )
+        self.block_indexes = {name: _BlockIndex.build(patterns) for name, patterns in self.patterns.items()}
+        # Each verb's own code, as an entry, and the lemmas that can code anything at all: a verb whose
+        # code and patterns are all null names no event in any use and is never a candidate.
+        self.defaults = {
+            verb: self._entry(
+                verb.code, self._rule(verb.block, verb.line, " ".join(verb.words).upper(), verb.code), None, verb.lemma
+            )
+            for verb in (v for block in verbs.blocks for v in block.verbs)
+        }
+        self.coding_lemmas = frozenset(
+            lemma
+            for lemma, found in verbs.verbs_by_lemma.items()
+            if any(self.defaults[v] is not None or any(c.entry for c in self.patterns[v.block]) for v in found)
+        )
 
     @property
     def lemmas(self) -> frozenset[str]:
-        """Return the verb lemmas the dictionary lists."""
-        return frozenset(self.verbs.verbs_by_lemma)
+        """Return the verb lemmas the dictionary can code an event for."""
+        return self.coding_lemmas
 
     def code(self, token: Token) -> Coding | None:
         """Return the best coding of a verb token, or None when the dictionary does not list it."""
@@ -97,11 +152,21 @@ class VerbCoder:
         if not verbs:
             return None
         verbs.sort(key=lambda v: -len(v.words))  # "cordon off" before "cordon"
-        neighbours = Neighbours.of(token)
-        labels = frozenset(label for word in neighbours.words for label in self.labels_by_word.get(word, ()))
+        # A first test on the words of the verb's whole phrase, read off the doc's arrays: most patterns
+        # fail it, and a verb whose patterns all do needs no look at its neighbours.
+        span_ids = _phrase_word_ids(token)
+        span_labels = {label for word in span_ids for label in self.labels_by_id.get(word, ())}
+        hopeful = [
+            compiled
+            for verb in verbs
+            if verb.block in self.block_indexes
+            for compiled in sorted(self.block_indexes[verb.block].hopeful(span_ids, span_labels), key=_in_order)
+        ]
         best: Coding | None = None
-        for verb in verbs:
-            for compiled in self.patterns.get(verb.block, ()):
+        if hopeful:
+            neighbours = Neighbours.of(token)
+            labels = frozenset(label for word in neighbours.words for label in self.labels_by_word.get(word, ()))
+            for compiled in hopeful:
                 if not (compiled.required <= neighbours.words and compiled.synsets <= labels):
                     continue
                 matched = self._match(compiled.pattern, neighbours)
@@ -110,11 +175,7 @@ class VerbCoder:
                 specificity, words, extra = matched
                 if best is None or (specificity, words) > (best.specificity, best.words):
                     best = Coding(compiled.entry, specificity, words, tuple(extra))
-            if best is None:
-                rule = self._rule(verb.block, verb.line, " ".join(verb.words).upper(), verb.code)
-                entry = self._entry(verb.code, rule, None, verb.lemma)
-                best = Coding(entry, 0, 0)
-        return best
+        return best if best is not None else Coding(self.defaults[verbs[0]], 0, 0)
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -318,3 +379,34 @@ def _required_synsets(pattern: VerbPattern) -> frozenset[str]:
     """Return the synsets a pattern needs some neighbour of the verb to end a member of."""
     terms = [*pattern.post, *pattern.pre, *(t for p in pattern.preps for t in p.terms)]
     return frozenset(w[1:] for term in terms for w in term.words if is_synset_ref(w))
+
+
+def _phrase_word_ids(token: Token) -> set[int]:
+    """Return the hashes of the lower-case forms and lemmas of a verb's phrase (its subtree) and its head."""
+    doc = token.doc
+    arrays = doc.user_data.get(_WORD_ARRAYS)
+    if arrays is None:
+        arrays = doc.user_data[_WORD_ARRAYS] = _word_arrays(doc)
+    start, end = token.left_edge.i, token.right_edge.i + 1
+    rows = arrays[start:end]
+    if token.head.i < start or token.head.i >= end:
+        # "troops sent to X": the noun a participle modifies counts as its subject (see ``Neighbours``).
+        rows = arrays[[token.head.i, *range(start, end)]]
+    return set(rows.ravel().tolist())
+
+
+def _word_arrays(doc: Doc) -> NDArray[np.uint64]:
+    """Return per token the hash of its lower-case form and of its lower-cased lemma (see ``_forms``)."""
+    arrays = doc.to_array([LOWER, LEMMA]).astype(np.uint64, copy=False)
+    lemmas, index = distinct_strings(arrays[:, 1], doc.vocab.strings)
+    lowered = np.array([get_string_id(lemma.lower()) for lemma in lemmas], dtype=np.uint64)
+    arrays[:, 1] = lowered[index]
+    return arrays
+
+
+def _in_order(compiled: _Compiled) -> int:
+    return compiled.order
+
+
+# Where a doc keeps its word columns for ``_phrase_word_ids`` (computed once per doc).
+_WORD_ARRAYS = "stancewire.verb_pattern_words"

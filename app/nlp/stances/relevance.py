@@ -71,6 +71,7 @@ class Relevance:
     mentions: dict[int, list[ActorMention]] = field(default_factory=lambda: defaultdict(list))  # by sentence
     state_heads: frozenset[str] = frozenset()
     locative_preps: frozenset[str] = frozenset()
+    standings: dict[tuple[int, str, frozenset[str]], Standing] = field(default_factory=dict)  # see ``standing``
 
     @classmethod
     def build(cls, doc: Doc, data: RelevanceData) -> Relevance:
@@ -124,6 +125,14 @@ class Relevance:
             return Standing.UNPLACED
         # A country is a national team only when sport frames the act, not when it only dates it.
         state_kinds = framing if actor.kind == "state" else kinds
+        # The stances of a sentence share their actors: weigh each actor once per sentence and kinds.
+        key = (ctx.sentence_index, actor_id, frozenset(state_kinds))
+        known = self.standings.get(key)
+        if known is None:
+            known = self.standings[key] = self._sentence_standing(actor, actor_id, ctx, state_kinds)
+        return known
+
+    def _sentence_standing(self, actor: Actor, actor_id: str, ctx: Context, state_kinds: set[str]) -> Standing:
         mentions = [m for m in self.mentions.get(ctx.sentence_index, ()) if m.actor_id == actor_id]
         # A pronoun only repeats a name: it counts where the sentence does not name the actor itself.
         named = [m for m in mentions if m.via != "pronoun"]

@@ -85,13 +85,15 @@ class Vocabulary:
 
     def kind_of(self, token: Token) -> str | None:
         """Return the kind of the entry a noun names on its own or with the words just before it."""
-        for back in range(_LONGEST_ENDING, 0, -1):
-            if token.i - back < 0:
-                continue
-            found = self.phrase_at(token.doc[token.i - back], token.i + 1)
+        doc = token.doc
+        for back in range(min(_LONGEST_ENDING, token.i), 0, -1):
+            start = doc[token.i - back]
+            if not self.may_start(start):
+                continue  # the usual case, decided on hashes
+            found = self.phrase_at(start, token.i + 1)
             if found is not None and found[1] == back + 1:
                 return found[0]
-        return self.word_kind(token)
+        return self.word_kind(token) if self.may_start(token) or not token.lemma_.islower() else None
 
 
 def _is(token: Token, word: str) -> bool:
