@@ -215,8 +215,18 @@ def phrase_levels(token: Token) -> Iterator[list[Token]]:
 
 
 def coordinated(token: Token) -> list[Token]:
-    """Return ``token`` and its conjuncts ("Iraq and Libya")."""
-    return [token, *token.conjuncts]
+    """Return ``token`` and its conjuncts ("Iraq and Libya").
+
+    A list of three is often parsed as an apposition holding the rest ("Mali, Burkina Faso and
+    Niger": Faso appos of Mali, Niger conj of Faso): an apposition with conjuncts of its own is a
+    list too, never a name for the first word.
+    """
+    found = [token, *token.conjuncts]
+    for appos in token.children:
+        if appos.dep_ == "appos" and any(child.dep_ == "conj" for child in appos.children):
+            seen = {t.i for t in found}
+            found.extend(t for t in (appos, *appos.conjuncts) if t.i not in seen)
+    return found
 
 
 def clause_head(token: Token) -> Token:
