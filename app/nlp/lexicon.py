@@ -85,6 +85,7 @@ class Cues:
     carrier_nouns: frozenset[str]
     preparation: frozenset[str]
     territory_preps: frozenset[str]
+    territory_nouns: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +251,7 @@ def _cues(raw: dict[str, Any]) -> Cues:
         carrier_nouns=frozenset(raw["carrier_nouns"]),
         preparation=frozenset(raw["preparation"]),
         territory_preps=frozenset(raw["territory_preps"]),
+        territory_nouns=frozenset(raw["territory_nouns"]),
     )
 
 
