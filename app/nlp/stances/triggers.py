@@ -79,6 +79,10 @@ def _ended(word: Token, trigger: Token) -> bool:
     return word.dep_ == "pobj" and prep.lower_ in ("from", "of") and trigger.i in (prep.head.i, prep.head.head.i)
 
 
+# How a verb's required particle or adverbial hangs from it ("called off", "stepped down", "test-fired").
+_WITH_DEPS = frozenset({"prt", "prep", "advmod", "npadvmod"})
+
+
 def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: Lexicon) -> list[Token] | None:
     """Return the tokens that satisfy an entry's constraints, or None when they fail.
 
@@ -86,7 +90,7 @@ def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: L
     """
     extra: list[Token] = []
     if entry.with_words:
-        found = [c for c in token.children if c.lower_ in entry.with_words and c.dep_ in ("prt", "prep", "advmod", "npadvmod")]
+        found = [c for c in token.children if c.lower_ in entry.with_words and c.dep_ in _WITH_DEPS]
         if not found:
             return None
         extra.append(found[0])
