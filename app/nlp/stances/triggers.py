@@ -106,7 +106,18 @@ def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: L
         extra.append(act)
     if entry.requires and any(not _slot_filled(token, slot) for slot in entry.requires):
         return None
+    if entry.holder_words and not _done_by(token, entry.holder_words):
+        return None
     return extra
+
+
+def _done_by(token: Token, words: frozenset[str]) -> bool:
+    """Tell whether the doer's phrase is headed or modified by one of ``words`` ("rioting students")."""
+    doer = syntax.agent(token) if token.pos_ in ("VERB", "AUX") else None
+    if doer is None:
+        return False
+    lemmas = {doer.lemma_.lower(), *(c.lemma_.lower() for c in doer.children if c.dep_ in ("amod", "compound"))}
+    return not lemmas.isdisjoint(words)
 
 
 def _slot_filled(token: Token, slot: str) -> bool:
