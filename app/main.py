@@ -31,6 +31,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the worker pool before serving and stop it after the last request."""
     pool = WorkerPool(app.state.settings, app.state.metrics.pool_hooks())
     app.state.pool = pool
+    app.state.metrics.watch_workers(pool.worker_pids)
     await pool.start()
     try:
         yield
