@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import importlib.util
+import logging
 import os
 import sys
 import time
@@ -182,6 +183,7 @@ def run_ray(options: Options) -> int:
         # A CPU beyond the analysing actors, for the read and write tasks that feed them.
         init["num_cpus"] = (workers or 1) + 1
     ray.init(**init)
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # its plan and per-stage chatter
     try:
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = options.progress
@@ -199,7 +201,7 @@ def run_ray(options: Options) -> int:
             fn_constructor_kwargs={"lines": lines, "shard": options.shard, "settings": settings},
             batch_size=_BATCH_ROWS,
             batch_format="pyarrow",
-            concurrency=actors,
+            compute=ray.data.ActorPoolStrategy(size=actors),
             num_cpus=1,
         )
         analysed.write_parquet(str(destination.resolve()), min_rows_per_file=_ROWS_PER_FILE)
