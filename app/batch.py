@@ -607,6 +607,13 @@ async def run_batch(options: Options, summary: Summary | None = None) -> Summary
             print(f"stancewire batch: dropped an incomplete last line of {destination}", file=sys.stderr)
         _, summary.failed_before = await asyncio.to_thread(ledger.load_output, destination)
         concurrency = options.concurrency or analyser.workers * IN_FLIGHT_PER_WORKER
+        if options.concurrency is None:
+            where = "the service reports" if isinstance(analyser, RemoteAnalyser) else "--local runs"
+            print(
+                f"stancewire batch: {concurrency} documents in flight ({IN_FLIGHT_PER_WORKER} for each of the"
+                f" {analyser.workers} workers {where}; --concurrency sets it)",
+                file=sys.stderr,
+            )
         if isinstance(analyser, RemoteAnalyser):
             analyser.set_limit(concurrency)
         run = _Run(options, analyser, summary, concurrency, asyncio.Queue(maxsize=concurrency * 2))

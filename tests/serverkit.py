@@ -83,12 +83,14 @@ def wait_ready(url: str, timeout: float, process: subprocess.Popen[bytes] | None
 
 
 @contextmanager
-def running_server(startup_timeout: float = 180.0, log_path: Path | None = None, **settings: str) -> Iterator[Server]:
-    """Start ``stancewire serve`` on a free loopback port with STANCEWIRE_* overrides.
+def running_server(
+    startup_timeout: float = 180.0, log_path: Path | None = None, port: int | None = None, **settings: str
+) -> Iterator[Server]:
+    """Start ``stancewire serve`` on a free loopback port (or ``port``) with STANCEWIRE_* overrides.
 
     Its log goes to ``log_path`` when given (kept), else to a temporary file.
     """
-    port = free_port()
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STANCEWIRE_")}
     env.update({"STANCEWIRE_HOST": "127.0.0.1", "STANCEWIRE_PORT": str(port), "STANCEWIRE_WORKERS": "1"})
     env.update({f"STANCEWIRE_{key.upper()}": value for key, value in settings.items()})
