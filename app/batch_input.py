@@ -84,7 +84,9 @@ def parse_entry(entry: Any, fallback_id: str, where: str) -> Entry:
     doc_id = fallback_id if raw_id is None else str(raw_id)
     meta = {str(k): jsonable(v) for k, v in entry.items() if k != "id" and k not in REQUEST_FIELDS}
     if not isinstance(entry.get("text"), str):
-        return Invalid(doc_id, local_problem(400, "Invalid input line", f"{where} has no string `text`"), meta)
+        # Named by its id where it has one: the same words whichever engine read it, and greppable.
+        named = where if raw_id is None else f"document {doc_id!r}"
+        return Invalid(doc_id, local_problem(400, "Invalid input line", f"{named} has no string `text`"), meta)
     body = {key: jsonable(entry[key]) for key in REQUEST_FIELDS if key in entry and entry[key] is not None}
     body["id"] = doc_id
     return Document(doc_id, body, meta)
