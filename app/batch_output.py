@@ -134,7 +134,7 @@ class Ledger:
 
     _IN_OUTPUT, _OFFERED_DONE, _OFFERED = 1, 2, 3
 
-    def __init__(self, cache_mib: int = 8) -> None:
+    def __init__(self, cache_mib: int = 2) -> None:
         # An empty file name is SQLite's private on-disk temporary database.
         self._db = sqlite3.connect("", check_same_thread=False, isolation_level=None)
         self._db.execute(f"PRAGMA cache_size = -{cache_mib * 1024}")

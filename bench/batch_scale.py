@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
@@ -29,9 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from common import RESULTS, ROOT, rss_mb, worker_pids
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
 STATES = ["France", "Kenya", "Peru", "Japan", "Egypt", "Canada", "Norway", "Chile", "Ghana", "Vietnam", "Iran",
           "Germany", "Brazil", "India", "Turkey", "Poland", "Mexico", "Nigeria", "Sweden", "Spain"]  # fmt: skip
 VERBS = ["urged", "accused", "praised", "threatened", "met", "criticized", "thanked", "warned", "supported",
@@ -61,25 +59,6 @@ def corpus(path: Path, count: int, seed: int = 15) -> None:
             handle.write(orjson.dumps(entry) + b"\n")
 
 
-def rss_kib(pid: int) -> int | None:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-    return int(match.group(1)) if match else None
-
-
-def children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(p) for p in (task / "children").read_text().split()]
-        except (OSError, ValueError):
-            continue
-    return found
-
-
 def count_lines(path: Path) -> int:
     if not path.exists():
         return 0
@@ -96,11 +75,11 @@ def run(
     started = time.monotonic()
     while process.poll() is None:
         lines = count_lines(output)
-        rss = rss_kib(process.pid)
-        workers = [r for r in (rss_kib(c) for c in children(process.pid)) if r]
+        rss = rss_mb(process.pid)
+        workers = [r for r in (rss_mb(pid) for pid in worker_pids(process.pid)) if r]
         if rss is not None:
             sample = {"phase": phase, "t": round(time.monotonic() - started, 1), "lines": lines}
-            sample.update(rss_mib=round(rss / 1024, 1), worker_rss_mib=[round(w / 1024) for w in workers])
+            sample.update(rss_mb=round(rss, 1), worker_rss_mb=[round(w) for w in workers])
             samples.append(sample)
         if interrupt_at is not None and not interrupted and lines >= interrupt_at:
             os.killpg(process.pid, signal.SIGINT)
@@ -139,9 +118,9 @@ def main() -> int:
     for tenth in range(1, 11):
         near = [s for s in samples if 0 < s["lines"] <= args.docs * tenth / 10]
         if near and (not by_size or near[-1]["lines"] != by_size[-1]["lines"]):
-            peak = max(s["rss_mib"] for s in near)
-            by_size.append({"phase": near[-1]["phase"], "lines": near[-1]["lines"], "rss_mib": near[-1]["rss_mib"],
-                            "peak_so_far_mib": peak})  # fmt: skip
+            peak = max(s["rss_mb"] for s in near)
+            by_size.append({"phase": near[-1]["phase"], "lines": near[-1]["lines"], "rss_mb": near[-1]["rss_mb"],
+                            "peak_so_far_mb": peak})  # fmt: skip
     report = {
         "docs": args.docs,
         "workers": args.workers,
@@ -150,8 +129,8 @@ def main() -> int:
         "resumed_exit": second_status,
         "exactly_once": exactly_once,
         "errors": errors,
-        "peak_rss_mib": {
-            phase: max((s["rss_mib"] for s in samples if s["phase"] == phase), default=None)
+        "peak_rss_mb": {
+            phase: max((s["rss_mb"] for s in samples if s["phase"] == phase), default=None)
             for phase in ("first", "resumed")
         },
         "rss_by_output_size": by_size,
@@ -166,9 +145,9 @@ def main() -> int:
     )
     for line in report["summaries"]:
         print("  " + line)
-    print("batch process RSS (MiB) by output size:")
+    print("batch process RSS (MB) by output size:")
     for row in by_size:
-        now, peak = row["rss_mib"], row["peak_so_far_mib"]
+        now, peak = row["rss_mb"], row["peak_so_far_mb"]
         print(f"  {row['phase']:8} {row['lines']:>8} lines: {now:7.1f} now, {peak:7.1f} peak so far")
     return 0 if exactly_once and first_status == 130 and second_status == 0 else 1
 
