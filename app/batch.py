@@ -166,7 +166,6 @@ class RemoteAnalyser:
         self._limit = 1
         self._current: _Client | None = None
         self._closing: set[asyncio.Task[None]] = set()
-        self.clients_opened = 0
         self.workers = 1
         self.takes_date = False
 
@@ -187,7 +186,6 @@ class RemoteAnalyser:
                 limits=limits,
             )
             self._current = current = _Client(client, now)
-            self.clients_opened += 1
         return current
 
     def _close_when_idle(self, entry: _Client) -> None:
@@ -263,13 +261,13 @@ class RemoteAnalyser:
 
     async def _contract_takes_date(self, client: Any) -> bool:
         """Whether this service's AnalyzeRequest has ``date`` (older ones refuse unknown fields)."""
+        import httpx
+
         try:
             spec = (await client.get("/openapi.json", timeout=10.0)).json()
             properties = spec["components"]["schemas"]["AnalyzeRequest"]["properties"]
-        except (ValueError, KeyError, TypeError, OSError):
-            return False
-        except Exception:  # an HTTP error: no contract to read, so send only what every version takes
-            return False
+        except (httpx.HTTPError, ValueError, KeyError, TypeError):
+            return False  # no contract to read: send only what every version takes
         return DATE_FIELD in properties
 
     def set_limit(self, concurrency: int) -> None:
