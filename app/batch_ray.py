@@ -21,7 +21,8 @@ from typing import Any
 
 import orjson
 
-from app.batch import Options, validate_document
+from app.batch import Options
+from app.batch_analysers import validate_document
 from app.batch_input import DATE_FIELD, Document, Entry, Invalid, Shard, is_parquet, local_problem, parse_entry
 from app.batch_output import error_line, with_meta
 

@@ -18,7 +18,7 @@ import orjson
 import pytest
 
 from app.api.examples import SEED_SENTENCE
-from app.batch import retry_after_seconds
+from app.batch_analysers import retry_after_seconds
 from app.batch_input import Document, Shard, parse_shard, shard_from_environment
 from app.batch_output import Ledger, LineWriter, trim_incomplete_line, with_meta
 from app.evaluation import DEFAULT_GOLD
