@@ -157,6 +157,13 @@ def run_ray(options: Options) -> int:
             file=sys.stderr,
         )
         return 2
+    if options.input.is_dir() and not is_parquet(options.input):
+        print(
+            "stancewire batch: with --engine ray the input is a JSONL file or Parquet (a file or a folder of them);"
+            " a folder of .txt files goes through --local or a service",
+            file=sys.stderr,
+        )
+        return 2
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         print(
             f"stancewire batch: {destination} exists; with --engine ray the output is a new folder of Parquet files"

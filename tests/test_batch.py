@@ -394,6 +394,15 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     indexed = run_batch(str(source), "-o", str(tmp_path / "o.jsonl"), "--local", env={"JOB_COMPLETION_INDEX": "1"})
     assert indexed.returncode == 2 and "STANCEWIRE_BATCH_SHARDS" in indexed.stderr
     assert not (tmp_path / "o.jsonl").exists()
+    # Ray takes JSONL or Parquet into a new folder (its runs are not resumed), and says so before starting.
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text(SEED_SENTENCE, encoding="utf-8")
+    folder = run_batch(str(tmp_path / "texts"), "-o", str(tmp_path / "ray"), "--engine", "ray")
+    assert folder.returncode == 2 and "a JSONL file or Parquet" in folder.stderr
+    (tmp_path / "ray").mkdir()
+    (tmp_path / "ray" / "earlier.parquet").write_bytes(b"")
+    again = run_batch(str(source), "-o", str(tmp_path / "ray"), "--engine", "ray")
+    assert again.returncode == 2 and "a Ray run is not resumed" in again.stderr
 
 
 def test_retry_after_is_read_as_seconds_or_a_date() -> None:
