@@ -27,21 +27,20 @@ PLOT_EXTRA = "stancewire[plot]"
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from pydantic import ValidationError
 
     from app.core.config import Settings
-    from app.main import create_app
+    from app.core.server import serve
 
     overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
-    settings = Settings(**overrides)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=int(settings.timeout_s) + 5,
-    )
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            print(f"stancewire serve: invalid settings: {where + ': ' if where else ''}{error['msg']}", file=sys.stderr)
+        return 2
+    serve(settings)
     return 0
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from app import __version__
+from app.api.deps import needs_api_key
 from app.api.routes import analyze, meta, network, ops, web
 from app.core.config import Settings
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
 from app.core.metrics import Metrics
-from app.core.middleware import BodyGuardMiddleware, RequestContextMiddleware
+from app.core.middleware import BodyGuardMiddleware, ProblemCORSMiddleware, RequestContextMiddleware
 from app.core.pool import WorkerPool
 
 DESCRIPTION = """\
@@ -31,6 +32,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the worker pool before serving and stop it after the last request."""
     pool = WorkerPool(app.state.settings, app.state.metrics.pool_hooks())
     app.state.pool = pool
+    app.state.network_builds = anyio.CapacityLimiter(1)
     app.state.metrics.watch_workers(pool.worker_pids)
     await pool.start()
     try:
@@ -61,18 +63,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(network.router)
     app.include_router(web.router)
     web.mount_static(app)
+    # Outermost last: request context, then CORS (so every refusal below carries its headers), then the guard.
+    app.add_middleware(
+        BodyGuardMiddleware,
+        routes=[*analyze.router.routes, *network.router.routes],
+        metrics=metrics,
+        max_bytes=settings.max_body_bytes,
+        read_timeout_s=settings.body_timeout_s,
+        api_keys=settings.api_keys,
+        needs_key=needs_api_key,
+    )
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     app.add_middleware(
-        BodyGuardMiddleware, metrics=metrics, max_bytes=settings.max_body_bytes, read_timeout_s=settings.body_timeout_s
+        RequestContextMiddleware,
+        metrics=metrics,
+        max_head_bytes=settings.max_head_bytes,
+        max_headers=settings.max_headers,
     )
-    app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -84,12 +85,22 @@ def wait_ready(url: str, timeout: float, process: subprocess.Popen[bytes] | None
 
 @contextmanager
 def running_server(
-    startup_timeout: float = 180.0, log_path: Path | None = None, port: int | None = None, **settings: str
+    startup_timeout: float = 180.0,
+    log_path: Path | None = None,
+    fd_limit: int | None = None,
+    port: int | None = None,
+    **settings: str,
 ) -> Iterator[Server]:
     """Start ``stancewire serve`` on a free loopback port (or ``port``) with STANCEWIRE_* overrides.
 
-    Its log goes to ``log_path`` when given (kept), else to a temporary file.
+    Its log goes to ``log_path`` when given (kept), else to a temporary file. ``fd_limit`` caps the
+    process's open files (soft and hard), as a small container or a strict ulimit would.
     """
+
+    def limit_files() -> None:
+        if fd_limit is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (fd_limit, fd_limit))
+
     port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STANCEWIRE_")}
     env.update({"STANCEWIRE_HOST": "127.0.0.1", "STANCEWIRE_PORT": str(port), "STANCEWIRE_WORKERS": "1"})
@@ -105,6 +116,7 @@ def running_server(
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=log_file,
+                preexec_fn=limit_files if fd_limit is not None else None,  # noqa: PLW1509 (setrlimit only: safe after fork)
             )
         server = Server(f"http://127.0.0.1:{port}", port, process, log_path)
         try:
@@ -152,6 +164,14 @@ def cmdline(pid: int) -> str:
 def worker_pids(server_pid: int) -> list[int]:
     """The pool's worker processes: spawned children of the server (not the resource tracker)."""
     return [pid for pid in child_pids(server_pid) if "spawn_main" in cmdline(pid)]
+
+
+def open_fds(pid: int) -> int:
+    """How many files ``pid`` has open (0 once it has exited)."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
 
 
 def rss_bytes(pid: int) -> int | None:

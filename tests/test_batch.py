@@ -33,7 +33,7 @@ MAX_TEXT_CHARS = 3000
 def server() -> Iterator[LiveServer]:
     """One service for the module: a short text limit (for a failing document) and a small queue (for 429s)."""
     # Quiet logs: live_server pipes stderr and reads it only if the server dies.
-    with live_server(max_text_chars=str(MAX_TEXT_CHARS), queue_limit="4", log_level="error") as running:
+    with live_server(max_text_chars=str(MAX_TEXT_CHARS), queue_limit="4", max_batch="4", log_level="error") as running:
         yield running
 
 

@@ -122,7 +122,9 @@ async def test_kill_9_of_a_worker_under_load_fails_only_its_documents_and_heals(
 async def test_overload_at_ten_times_capacity_refuses_the_excess_at_once_and_recovers() -> None:
     # Capacity: 4 queued documents plus the micro-batch in the worker, which holds 1 or 2 depending
     # on how many had arrived when the idle worker took its fair share.
-    with running_server(workers="1", queue_limit="4", batch_max_docs="2", timeout_s=str(TIMEOUT_S)) as server:
+    with running_server(
+        workers="1", queue_limit="4", max_batch="4", batch_max_docs="2", timeout_s=str(TIMEOUT_S)
+    ) as server:
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
         async with httpx.AsyncClient(base_url=server.url, timeout=HANG_GUARD, limits=limits) as client:
             assert (await client.post("/v1/analyze", json={"text": LOAD_TEXT})).status_code == 200

@@ -79,7 +79,7 @@ async def test_worker_killed_while_idle_makes_readiness_dip_then_return() -> Non
 
 
 async def test_full_queue_refuses_at_once_and_admitted_requests_complete() -> None:
-    app, context = await start_app(make_settings(workers=1, queue_limit=2, batch_max_docs=1))
+    app, context = await start_app(make_settings(workers=1, queue_limit=2, max_batch=2, batch_max_docs=1))
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=60) as client:

@@ -258,3 +258,57 @@ async def test_an_unexpected_error_is_a_problem_whose_log_line_names_the_request
     assert lines and all(line["request_id"] == "boom-1" for line in lines), lines
     assert any(line.get("exc_type") == "RuntimeError" for line in lines)
     assert not any("secret" in str(line) for line in lines)
+
+
+# -- what is checked before the body, and how refusals look --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [(b'{"text": "unterminated', "application/json"), (b"\xff\xfe", "application/json"), (b"text=x", "text/plain")],
+    ids=["invalid-json", "invalid-utf8", "not-json"],
+)
+async def test_without_a_key_any_body_gets_401_before_it_is_read(
+    keyed: httpx.AsyncClient, content: bytes, content_type: str
+) -> None:
+    for path in ("/v1/analyze", "/v1/analyze/batch", "/v1/network"):
+        assert_unauthorized(await keyed.post(path, content=content, headers={"content-type": content_type}))
+
+
+async def test_refusals_before_the_body_name_their_route_and_carry_cors_headers(keyed: httpx.AsyncClient) -> None:
+    headers = {"Origin": ORIGIN, **bearer("key-one-0123456789")}
+    unsupported = await keyed.post("/v1/analyze", content=b"text=x", headers={**headers, "content-type": "text/plain"})
+    too_large = await keyed.post(
+        "/v1/analyze",
+        content=b"{}",
+        headers={**headers, "content-type": "application/json", "content-length": "9999999"},
+    )
+    for response, status in ((unsupported, 415), (too_large, 413)):
+        assert response.status_code == status
+        assert response.json()["instance"] == "/v1/analyze"
+        assert response.headers["access-control-allow-origin"] == ORIGIN
+    metrics = (await keyed.get("/metrics")).text
+    for status in (415, 413):
+        assert f'stancewire_requests_total{{method="POST",route="/v1/analyze",status="{status}"}}' in metrics
+
+
+async def test_a_refused_cors_preflight_is_a_problem_document(keyed: httpx.AsyncClient) -> None:
+    response = await keyed.options("/v1/analyze", headers=preflight("https://evil.example"))
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == 400 and body["instance"] == "/v1/analyze" and "origin" in body["detail"]
+
+
+async def test_the_page_has_its_security_headers_under_every_path(client: httpx.AsyncClient) -> None:
+    for path in ("/", "/static/index.html", "/static/app.js"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        assert response.headers["x-content-type-options"] == "nosniff", path
+        assert response.headers["referrer-policy"] == "no-referrer", path
+
+
+async def test_the_page_and_the_api_description_stay_open_in_key_mode(keyed: httpx.AsyncClient) -> None:
+    for path in ("/", "/openapi.json", "/docs", "/redoc", "/static/app.js"):
+        assert (await keyed.get(path)).status_code == 200, path

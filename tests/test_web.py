@@ -126,3 +126,55 @@ def test_api_errors_are_shown_as_readable_messages(page: Page) -> None:
     button.click()
     expect(error).to_contain_text("Error 422")
     expect(error).to_contain_text("blank")
+
+
+# Emoji before every span (two UTF-16 units each in the browser, one code point in the API), a flag,
+# combining marks and right-to-left script: the highlights must still cover exactly the API's spans.
+UNICODE_ARTICLE = (
+    "😀😀 The United States is urging China to press Russia to halt its aggression in Ukraine. "
+    "Ira\u0301n\u0308 said 🇺🇸 officials met. הממשלה הודיעה על הסכם. "
+    "👩‍👩‍👧 Egypt hosted talks between Israel and Hamas. طالبت الولايات المتحدة 😀 Iran accused Israel."
+)
+
+
+# Per character of the article as shown (code points, in order): the actor of the innermost mention and
+# the trigger it lies in, read off the DOM.
+_SHOWN_SPANS = """article => {
+  const out = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const mark = node.parentElement.closest("mark.mention");
+    const trigger = node.parentElement.closest("span.trigger");
+    for (const char of node.data) out.push([char, mark ? mark.dataset.actor : null, Boolean(trigger)]);
+  }
+  return out;
+}"""
+
+
+def _innermost(spans: list[tuple[int, int, str]], at: int) -> str | None:
+    covering = [(end - start, label) for start, end, label in spans if start <= at < end]
+    return min(covering)[1] if covering else None
+
+
+def test_highlights_are_exact_after_emoji_combining_marks_and_right_to_left_text(
+    page: Page, server: LiveServer
+) -> None:
+    expected = httpx.post(server.url + "/v1/analyze", json={"text": UNICODE_ARTICLE}, timeout=60).json()
+    mentions = [(m["start"], m["end"], actor["id"]) for actor in expected["actors"] for m in actor["mentions"]]
+    triggers = [(s["trigger"]["start"], s["trigger"]["end"], "trigger") for s in expected["stances"]]
+    assert len(mentions) >= 8 and len(triggers) >= 5, (mentions, triggers)
+    want = [
+        [char, _innermost(mentions, i), _innermost(triggers, i) is not None] for i, char in enumerate(UNICODE_ARTICLE)
+    ]
+
+    page.get_by_label("Article text").fill(UNICODE_ARTICLE)
+    page.get_by_role("button", name="Analyse").click()
+    expect(page.locator("#status")).to_contain_text("actors", timeout=60_000)
+    shown = page.eval_on_selector("#article", _SHOWN_SPANS)
+    wrong = [(i, got, exp) for i, (got, exp) in enumerate(zip(shown, want, strict=True)) if got != exp]
+    assert not wrong, wrong[:5]
+
+    # The evidence of the stance chosen last (after every emoji) is highlighted exactly.
+    last = max(expected["stances"], key=lambda s: s["evidence"]["start"])
+    page.locator(f'#stances tbody tr[data-stance="{last["id"]}"]').click()
+    expect(page.locator("#evidence-highlight")).to_have_text(last["evidence"]["text"])

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.routing import BaseRoute
 
 from app.core.config import Settings
 from app.core.errors import ProblemError
 from app.core.metrics import Metrics
 from app.core.pool import WorkerPool
+from app.core.security import UNAUTHORIZED_DETAIL, api_key_accepted
 
 
 def get_settings(request: Request) -> Settings:
@@ -38,14 +39,12 @@ MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 
 def require_api_key(request: Request, settings: SettingsDep, metrics: MetricsDep) -> None:
     """Require ``Authorization: Bearer <key>`` when API keys are configured."""
-    if not settings.api_keys:
-        return
-    scheme, _, presented = request.headers.get("authorization", "").partition(" ")
-    presented_bytes = presented.strip().encode()
-    # Compare against every key, always, so timing reveals neither which key nor how much matched.
-    matched = False
-    for key in settings.api_keys:
-        matched |= hmac.compare_digest(presented_bytes, key.encode())
-    if scheme.lower() != "bearer" or not matched:
+    # Requests with a body were checked before it was read (BodyGuardMiddleware); this covers the rest.
+    if settings.api_keys and not api_key_accepted(request.headers.get("authorization", ""), settings.api_keys):
         metrics.rejected.labels(reason="unauthorized").inc()
-        raise ProblemError(401, "Send a valid API key as `Authorization: Bearer <key>`.")
+        raise ProblemError(401, UNAUTHORIZED_DETAIL)
+
+
+def needs_api_key(route: BaseRoute) -> bool:
+    """True for a route that declares ``require_api_key`` (every /v1 route)."""
+    return any(depends.dependency is require_api_key for depends in getattr(route, "dependencies", ()))

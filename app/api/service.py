@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
+from typing import TypeVar
+
+from starlette.requests import Request
 
 from app.api.rendering import check_document, problem_entry, record_outcome, render_analysis
 from app.core.config import Settings
 from app.core.errors import ProblemError, pool_problem, problem
 from app.core.metrics import Metrics
-from app.core.pool import PoolError, WorkerPool
+from app.core.middleware import ClientDisconnected
+from app.core.pool import CLIENT_GONE, PoolError, WorkerPool
 from app.schemas import AnalyzeRequest
+
+T = TypeVar("T")
+
+
+async def while_connected(request: Request, work: Awaitable[T]) -> T:
+    """Await ``work``; if the client disconnects first, cancel it (its documents are dropped) and raise."""
+    task = asyncio.ensure_future(work)
+    watcher = asyncio.create_task(_disconnected(request))
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+        if not task.done():
+            task.cancel(CLIENT_GONE)
+    if task.done() and not task.cancelled():
+        return task.result()
+    await asyncio.gather(task, return_exceptions=True)
+    raise ClientDisconnected
+
+
+async def _disconnected(request: Request) -> None:
+    # The body has been read: the next message can only be the disconnect (uvicorn sends it when the
+    # socket closes; it is never sent for a client that is still there).
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def check_batch_size(documents: Sequence[AnalyzeRequest], settings: Settings) -> None:
@@ -20,7 +50,7 @@ def check_batch_size(documents: Sequence[AnalyzeRequest], settings: Settings) ->
 
 
 async def analyze_documents(
-    documents: Sequence[AnalyzeRequest], pool: WorkerPool, settings: Settings, metrics: Metrics
+    request: Request, documents: Sequence[AnalyzeRequest], pool: WorkerPool, settings: Settings, metrics: Metrics
 ) -> list[bytes]:
     """Analyse documents on the pool; return one JSON entry per document, in order.
 
@@ -39,7 +69,7 @@ async def analyze_documents(
         admitted.append(index)
     started = time.perf_counter()
     items = [(documents[i].text, documents[i].options.include_sentences) for i in admitted]
-    outcomes = await pool.analyze_many(items) if items else []
+    outcomes = await while_connected(request, pool.analyze_many(items)) if items else []
     elapsed = time.perf_counter() - started
     for index, outcome in zip(admitted, outcomes, strict=True):
         document = documents[index]

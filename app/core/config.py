@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.nlp.gemm import GemmPreference
@@ -33,6 +33,28 @@ class Settings(BaseSettings):
     batch_max_chars: int = Field(12_000, ge=1, description="Most characters in one micro-batch.")
     body_timeout_s: float = Field(10.0, gt=0, description="Deadline for receiving the whole request body before 408.")
     timeout_s: float = Field(30.0, gt=0, description="Per-document analysis deadline before 504.")
+    max_head_bytes: int = Field(
+        16_384, ge=1024, le=1_048_576, description="Largest request line plus headers, in bytes, before 431."
+    )
+    max_headers: int = Field(100, ge=8, le=1000, description="Most header fields in one request before 431.")
+    head_timeout_s: float = Field(
+        10.0, gt=0, description="Deadline for a whole request head, from connection or last response, before 408."
+    )
+    keepalive_timeout_s: float = Field(
+        5.0, gt=0, description="How long a connection may wait between requests (or before its first) before closing."
+    )
+    max_connections: int = Field(
+        1000, ge=8, description="Open connections; beyond it the oldest idle one is closed (503 if none is idle)."
+    )
+    network_max_participants: int = Field(
+        64, ge=1, description="Most holders, and most targets, of one stance sent to /v1/network."
+    )
+    network_max_dyads: int = Field(
+        50_000, ge=1, description="Most holder-target pairs one /v1/network request may count."
+    )
+    network_max_response_bytes: int = Field(
+        20_000_000, ge=100_000, description="Largest /v1/network response, estimated before building it."
+    )
     worker_niceness: int = Field(
         5, ge=0, le=19, description="Niceness added to worker processes, so the API process wins the CPU."
     )
@@ -50,6 +72,22 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
     log_text: bool = Field(False, description="Include article text in debug logs (off: never logged).")
+
+    @model_validator(mode="after")
+    def _admissible(self) -> Settings:
+        # A batch is admitted whole or not at all: a queue smaller than the largest batch would
+        # answer every such batch with 429 for ever, even on an idle server.
+        if self.queue_limit < self.max_batch:
+            raise ValueError(
+                f"STANCEWIRE_QUEUE_LIMIT ({self.queue_limit}) must be at least STANCEWIRE_MAX_BATCH "
+                f"({self.max_batch}): a full batch could never be admitted"
+            )
+        if self.keepalive_timeout_s > self.head_timeout_s:
+            raise ValueError(
+                f"STANCEWIRE_KEEPALIVE_TIMEOUT_S ({self.keepalive_timeout_s:g}) must not exceed "
+                f"STANCEWIRE_HEAD_TIMEOUT_S ({self.head_timeout_s:g})"
+            )
+        return self
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from app.core.logging import request_id_var
 from app.core.pool import AnalysisFailed, AnalysisTimeout, NotReady, PoolError, QueueFull, WorkerLost
+from app.core.security import WWW_AUTHENTICATE
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("stancewire.errors")
@@ -27,7 +28,8 @@ _POOL_STATUS: dict[type[PoolError], tuple[int, str, str]] = {
     AnalysisFailed: (500, "analysis-failed", "analysis_failed"),
 }
 _SLUGS = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed", 408: "body-timeout",
-          413: "too-large", 415: "unsupported-media-type", 422: "invalid-body"}  # fmt: skip
+          413: "too-large", 415: "unsupported-media-type", 422: "invalid-body", 431: "header-too-large",
+          503: "not-ready"}  # fmt: skip
 
 
 class ProblemError(Exception):
@@ -95,8 +97,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem_error(request: Request, exc: ProblemError) -> Response:
         errors = [{"loc": ["body", exc.field], "msg": exc.detail, "type": exc.slug}] if exc.field else None
-        # RFC 9110: a 401 names the scheme the client should authenticate with.
-        headers = {"WWW-Authenticate": 'Bearer realm="stancewire"'} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if exc.status == 401 else None
         return problem_response(
             problem(exc.status, exc.detail, slug=exc.slug, instance=request.url.path, errors=errors), headers=headers
         )

@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Proc
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from app.core.pool import PoolHooks
+from app.core.pool import CLIENT_GONE, DEADLINE, SHUTDOWN, PoolHooks
 from app.nlp.gemm import GemmBackend
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60)
@@ -60,12 +60,29 @@ class Metrics:
         )
         self.worker_restarts = Counter("stancewire_worker_restarts", "Worker processes replaced.", registry=r)
         self.rejected = Counter("stancewire_rejected", "Requests refused, by reason.", ["reason"], registry=r)
+        self.dropped = Counter(
+            "stancewire_documents_dropped",
+            "Documents not analysed to the end because their client left or their deadline passed.",
+            ["reason"],
+            registry=r,
+        )
+        self.connections = Gauge("stancewire_connections", "Open HTTP connections.", registry=r)
+        self.connections_closed = Counter(
+            "stancewire_connections_closed",
+            "Connections the server closed unasked: idle past the deadline, or evicted at the cap.",
+            ["reason"],
+            registry=r,
+        )
         self.build_info = Gauge("stancewire_build_info", "Service version and model.", ["version", "model"], registry=r)
         self.build_info.labels(version=version, model=model).set(1)
         for state in ("ready", "busy"):
             self.workers.labels(state=state).set(0)
         for backend in get_args(GemmBackend):
             self.worker_gemm.labels(backend=backend).set(0)
+        for reason in (CLIENT_GONE, DEADLINE, SHUTDOWN):
+            self.dropped.labels(reason=reason).inc(0)
+        for reason in ("idle", "evicted"):
+            self.connections_closed.labels(reason=reason).inc(0)
         # -- process resources: the API process (process_*) and each worker process ----------------
         ProcessCollector(registry=r)
         self.worker_resources = WorkerResources()
@@ -93,6 +110,7 @@ class Metrics:
             on_restart=self.worker_restarts.inc,
             on_state=on_state,
             on_gemm=on_gemm,
+            on_dropped=lambda reason: self.dropped.labels(reason=reason).inc(),
         )
 
 

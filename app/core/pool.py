@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
 import math
 import multiprocessing
@@ -24,7 +25,7 @@ from typing import Any
 
 from app.core.config import Settings
 from app.core.logging import request_id_var
-from app.core.worker import READY, SINGLE_THREADED_BLAS, WorkerOptions, WorkItem, worker_main
+from app.core.worker import DROPPED, READY, SINGLE_THREADED_BLAS, WorkerOptions, WorkItem, worker_main
 
 log = logging.getLogger("stancewire.pool")
 # What a client learns of a failed analysis; the details are in the worker's log line of the request.
@@ -67,6 +68,11 @@ class Outcome:
     queued_s: float = 0.0
 
 
+# Why a document was dropped: its request went away (the client disconnected, or the server gave up on
+# it), its deadline passed, or the service stopped with it unfinished.
+CLIENT_GONE, DEADLINE, SHUTDOWN = "client_gone", "deadline", "shutdown"
+
+
 @dataclass(slots=True)
 class _Job:
     text: str
@@ -74,6 +80,8 @@ class _Job:
     future: asyncio.Future[Outcome]
     request_id: str | None
     enqueued: float = field(default_factory=time.perf_counter)
+    slot: tuple[_Worker, int] | None = None  # the worker and batch position while a worker holds it
+    dropped: str | None = None
 
 
 class _WorkerDied(Exception):
@@ -86,8 +94,14 @@ class _Worker:
     def __init__(self, options: WorkerOptions, serial: int) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child_conn = context.Pipe()
+        # One flag per batch position, shared with the worker: set, the worker drops that document at
+        # its next stage boundary. Only the parent writes, and only for the batch the worker holds.
+        self.cancelled = context.RawArray(ctypes.c_bool, options.max_batch)
         self.process: BaseProcess = context.Process(
-            target=worker_main, args=(child_conn, options), name=f"stancewire-worker-{serial}", daemon=True
+            target=worker_main,
+            args=(child_conn, options, self.cancelled),
+            name=f"stancewire-worker-{serial}",
+            daemon=True,
         )
         # A spawned child starts with this process's environment; an operator's own values win.
         for name, value in SINGLE_THREADED_BLAS.items():
@@ -151,6 +165,7 @@ class PoolHooks:
     on_restart: Callable[[], None] = lambda: None
     on_state: Callable[[int, int, int, int], None] = lambda ready, busy, queued, inflight: None
     on_gemm: Callable[[dict[str, int]], None] = lambda workers_by_backend: None
+    on_dropped: Callable[[str], None] = lambda reason: None
 
 
 class WorkerPool:
@@ -174,6 +189,10 @@ class WorkerPool:
         self._quiet = asyncio.Event()  # set while nothing is queued or in flight
         self._tasks: set[asyncio.Task[None]] = set()
         self._threads = ThreadPoolExecutor(max_workers=settings.workers * 2 + 2, thread_name_prefix="stancewire-pool")
+        # Workers are started from this one thread, which lives as long as the pool: a worker's
+        # parent-death signal fires when the thread that started it ends, not only the process.
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stancewire-spawn")
+        self._waiting_batch: tuple[int, asyncio.Future[None]] | None = None
         self._dispatcher: asyncio.Task[None] | None = None
         self._monitor: asyncio.Task[None] | None = None
         self.restarts = 0
@@ -190,7 +209,7 @@ class WorkerPool:
         self._report()
 
     async def close(self, grace: float | None = None) -> None:
-        """Stop admitting, let admitted documents finish, then stop the workers."""
+        """Stop admitting, let admitted documents finish within ``grace``, then stop the workers."""
         self._closing = True
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._quiet.wait(), grace if grace is not None else self._settings.timeout_s)
@@ -198,10 +217,15 @@ class WorkerPool:
             if task is not None:
                 task.cancel()
         await asyncio.gather(*(t for t in (self._dispatcher, self._monitor, *self._tasks) if t), return_exceptions=True)
+        # Whatever a worker still holds is past the grace period: it stops at its next stage boundary,
+        # or is killed after a short wait, so shutdown never waits on one long document.
+        for worker in self._workers:
+            ctypes.memset(worker.cancelled, 1, ctypes.sizeof(worker.cancelled))
         await asyncio.gather(*(asyncio.to_thread(w.stop, 5.0) for w in self._workers))
         self._workers.clear()
         self._fail_waiting(NotReady("the service is shutting down"))
         self._threads.shutdown(wait=False, cancel_futures=True)
+        self._spawner.shutdown(wait=True)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -242,11 +266,17 @@ class WorkerPool:
         return outcome
 
     async def analyze_many(self, items: Sequence[tuple[str, bool]]) -> list[Outcome | PoolError]:
-        """Admit all of ``items`` at once (or none), and return each one's outcome in order."""
+        """Admit all of ``items`` at once (or none), and return each one's outcome in order.
+
+        A single document is admitted or refused (429) at once. A batch that does not fit waits for
+        room, one batch at a time and for at most the analysis deadline, while single documents are
+        admitted only into the room it does not need: under load a batch gets its turn instead of
+        being refused for ever by the singles that keep the queue full.
+        """
         if not self.accepting:
             raise NotReady("the service is starting, rebuilding or shutting down")
-        if len(items) > self.free_slots:
-            raise QueueFull(f"the admission queue is full ({self._settings.queue_limit} documents)")
+        if len(items) > self._room_for(len(items)):
+            await self._wait_for_room(len(items))
         loop = asyncio.get_running_loop()
         # The worker logs a failure with the id of the request it came with.
         request_id = request_id_var.get()
@@ -257,14 +287,50 @@ class WorkerPool:
         self._report()
         return await asyncio.gather(*(self._await(job) for job in jobs))
 
+    def _room_for(self, size: int) -> int:
+        """Free queue slots a request of ``size`` documents may take now."""
+        if self._waiting_batch is None:
+            return self.free_slots
+        return self.free_slots - self._waiting_batch[0] if size == 1 else 0
+
+    async def _wait_for_room(self, size: int) -> None:
+        full = QueueFull(f"the admission queue is full ({self._settings.queue_limit} documents)")
+        if size == 1 or self._waiting_batch is not None:
+            raise full
+        room = asyncio.get_running_loop().create_future()
+        self._waiting_batch = (size, room)
+        try:
+            await asyncio.wait_for(room, self._settings.timeout_s)
+        except TimeoutError:
+            raise full from None
+        finally:
+            self._waiting_batch = None
+        if not self.accepting:
+            raise NotReady("the service is shutting down")
+
     async def _await(self, job: _Job) -> Outcome | PoolError:
         try:
             return await asyncio.wait_for(asyncio.shield(job.future), self._settings.timeout_s)
         except TimeoutError:
-            job.future.cancel()  # the dispatcher skips it if it is still queued
+            self._drop(job, DEADLINE)
             return AnalysisTimeout(f"analysis took longer than {self._settings.timeout_s:g} s")
+        except asyncio.CancelledError as exc:
+            self._drop(job, CLIENT_GONE if exc.args == (CLIENT_GONE,) else SHUTDOWN)
+            raise
         except PoolError as exc:
             return exc
+
+    def _drop(self, job: _Job, reason: str) -> None:
+        """Give up on a document: a queued one is never sent, a held one stops at its worker's next stage."""
+        if job.future.done():
+            return
+        job.dropped = reason
+        job.future.cancel()
+        if job.slot is None:
+            self._hooks.on_dropped(reason)
+        else:
+            worker, position = job.slot
+            worker.cancelled[position] = True
 
     # -- dispatch ------------------------------------------------------------------------
 
@@ -320,6 +386,14 @@ class WorkerPool:
                 batch.append(job)
                 chars += len(job.text)
             self._held = []
+            batch = [job for job in batch if not job.future.done()]  # dropped while the batch was assembled
+            if not batch:
+                self._idle.put_nowait(worker)
+                self._report()
+                continue
+            ctypes.memset(worker.cancelled, 0, ctypes.sizeof(worker.cancelled))  # it is idle: nothing reads them
+            for position, job in enumerate(batch):
+                job.slot = (worker, position)
             self._busy += 1
             self._inflight += len(batch)
             self._track(asyncio.create_task(self._run(worker, batch)))
@@ -344,11 +418,15 @@ class WorkerPool:
         except _WorkerDied as exc:
             log.warning("worker %s lost with %d documents: %s", worker.pid, len(batch), exc)
             for job in batch:
+                if job.dropped:  # given up on already; the worker was killed before it let go
+                    self._hooks.on_dropped(job.dropped)
                 if not job.future.done():
                     job.future.set_exception(WorkerLost("the worker analysing this document was lost; retry"))
             self._schedule_replacement(worker)
         else:
             for job, result in zip(batch, results, strict=True):
+                if DROPPED in result:
+                    self._hooks.on_dropped(job.dropped or SHUTDOWN)
                 if job.future.done():
                     continue
                 if "body" in result:
@@ -366,6 +444,8 @@ class WorkerPool:
                     job.future.set_exception(AnalysisFailed(ANALYSIS_FAILED_DETAIL))
             self._idle.put_nowait(worker)
         finally:
+            for job in batch:
+                job.slot = None
             self._busy -= 1
             self._inflight -= len(batch)
             self._report()
@@ -379,8 +459,11 @@ class WorkerPool:
             niceness=self._settings.worker_niceness,
             gemm=self._settings.gemm,
             log_level=self._settings.log_level,
+            max_batch=self._settings.batch_max_docs,
+            parent_pid=os.getpid(),
         )
-        worker = await asyncio.to_thread(_Worker, options, self._serial)
+        loop = asyncio.get_running_loop()
+        worker = await loop.run_in_executor(self._spawner, _Worker, options, self._serial)
         self._workers.append(worker)
         try:
             info = await asyncio.to_thread(worker.wait_ready, self._settings.worker_start_timeout_s)
@@ -453,5 +536,9 @@ class WorkerPool:
             self._quiet.clear()
         else:
             self._quiet.set()
+        if self._waiting_batch is not None:
+            size, room = self._waiting_batch
+            if (size <= self.free_slots or not self.accepting) and not room.done():
+                room.set_result(None)
         ready = sum(1 for w in self._workers if w.alive())
         self._hooks.on_state(ready, self._busy, self.queue_depth, self._inflight)

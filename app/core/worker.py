@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
 import signal
+import sys
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, NamedTuple
@@ -22,6 +25,8 @@ log = logging.getLogger("stancewire.worker")
 # worker -> parent: ("ready", info) once, then one list of result dicts per batch.
 READY = "ready"
 FAILED = "failed"
+DROPPED = "dropped"  # the key of a result the worker stopped working on (its flag was set)
+_PR_SET_PDEATHSIG = 1
 
 # A worker is one CPU's worth of work; the pool runs one per CPU. A BLAS thread pool inside it
 # would only compete with the other workers, and any second thread makes every mutex the parse
@@ -38,6 +43,8 @@ class WorkerOptions:
     niceness: int
     gemm: GemmPreference
     log_level: str
+    max_batch: int  # documents in one batch at most: the size of the cancellation flags
+    parent_pid: int
 
 
 class WorkItem(NamedTuple):
@@ -48,10 +55,24 @@ class WorkItem(NamedTuple):
     request_id: str | None = None
 
 
-def worker_main(conn: Connection, options: WorkerOptions) -> None:
-    """Serve analysis batches over ``conn`` until told to stop or the pipe closes."""
-    # Ctrl-C reaches the whole process group; the parent decides when workers stop.
+def die_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this process when its parent ends (Linux), and exit if it already has."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def worker_main(conn: Connection, options: WorkerOptions, cancelled: Sequence[bool]) -> None:
+    """Serve analysis batches over ``conn`` until told to stop, the pipe closes or the parent ends."""
+    # A worker must never outlive the service: a document can keep it busy for many seconds after
+    # the API process was killed, and it would hold a CPU and the model's memory as an orphan.
+    die_with_parent(options.parent_pid)
+    # Ctrl-C reaches the whole process group; the parent decides when workers stop. SIGTERM ends
+    # a worker at once, whatever disposition the process that started the service had given it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     configure_logging(options.log_level)
     # When the workers fill every CPU, the event loop still gets one the moment it needs it: to
     # answer, to hand a free worker its next batch, to answer health checks.
@@ -77,19 +98,26 @@ def worker_main(conn: Connection, options: WorkerOptions) -> None:
             message = conn.recv()
         except (EOFError, OSError):
             return
-        if message is None:
+        if message is None or os.getppid() != options.parent_pid:
             return
-        conn.send(analyze_batch(nlp, message))
+        conn.send(analyze_batch(nlp, message, keep=lambda position: not cancelled[position]))
 
 
-def analyze_batch(nlp: Any, items: list[WorkItem]) -> list[dict[str, Any]]:
-    """Analyse ``items`` and return plain results: JSON bytes plus counts for metrics."""
+def analyze_batch(nlp: Any, items: list[WorkItem], keep: Callable[[int], bool] | None = None) -> list[dict[str, Any]]:
+    """Analyse ``items`` and return plain results: JSON bytes plus counts for metrics.
+
+    ``keep(position)`` is asked between stages; a document it turns down is dropped there.
+    """
     from app.nlp.pipeline import analyze_texts
 
-    results = analyze_texts(nlp, [item.text for item in items])
+    texts = [item.text for item in items]
+    results = analyze_texts(nlp, texts) if keep is None else analyze_texts(nlp, texts, keep)
     payloads: list[dict[str, Any]] = []
     for item, result in zip(items, results, strict=True):
         analysis = result.analysis
+        if result.dropped:
+            payloads.append({DROPPED: True, "tokens": result.tokens, "timings": result.timings})
+            continue
         if analysis is None:
             log_failure(item, result.exception)
             payloads.append({"error": result.error, "tokens": result.tokens, "timings": result.timings})

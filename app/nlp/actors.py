@@ -774,9 +774,14 @@ def _inherit_countries(builder: _Builder) -> None:
         places.setdefault(builder.sent_index[token_i], set()).add(code)
         place_tokens.setdefault(builder.sent_index[token_i], []).append((token_i, code))
     located = {n: set(codes) for n, codes in places.items()}  # countries a sentence places things in
+    first_conjuncts: dict[int, Token] = {}
     for draft in coded:
         for mention in draft.mentions:
-            if draft.kind == "state" and draft.country and _in_place_phrase(doc[mention.head_i], builder.gaz):
+            if (
+                draft.kind == "state"
+                and draft.country
+                and _in_place_phrase(doc[mention.head_i], builder.gaz, first_conjuncts)
+            ):
                 located.setdefault(mention.sentence, set()).add(draft.country)
     for draft in builder.drafts.values():
         if draft.country or draft.kind not in _INHERITING_KINDS:
@@ -806,11 +811,26 @@ def _inherit_countries(builder: _Builder) -> None:
             draft.country = candidates.pop()
 
 
-def _in_place_phrase(token: Token, gaz: Gazetteer) -> bool:
+def _in_place_phrase(token: Token, gaz: Gazetteer, first_conjuncts: dict[int, Token]) -> bool:
     """True for a name in a locative phrase ("in Hong Kong", "across Syria and Iraq")."""
-    while token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head
+    token = _first_conjunct(token, first_conjuncts)
     return token.dep_ == "pobj" and token.head.lower_ in gaz.locative_preps
+
+
+def _first_conjunct(token: Token, memo: dict[int, Token]) -> Token:
+    """Return the first conjunct of the chain ``token`` is in; ``memo`` keeps every walk's answer.
+
+    A list of n coordinated names can be parsed as a chain, each conjunct headed by the one before:
+    walking it afresh from every name costs n² steps (2.9 s for one 20,000-character sentence).
+    """
+    path: list[int] = []
+    while token.i not in memo and token.dep_ == "conj" and token.head.i != token.i:
+        path.append(token.i)
+        token = token.head
+    first = memo.get(token.i, token)
+    for i in path:
+        memo[i] = first
+    return first
 
 
 def _phrase_nouns(head: Token) -> list[int]:

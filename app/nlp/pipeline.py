@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.nlp.extensions import register_extensions
+from app.nlp.segment import bounded_docs
 from app.nlp.serialize import serialize_doc
 
 ACTORS_PIPE = "stancewire_actors"
@@ -50,55 +51,74 @@ class DocResult:
     exception: Exception | None = None
     tokens: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    dropped: bool = False  # given up on between stages, when ``keep`` turned it down
 
 
-def analyze_texts(nlp: Language, texts: Sequence[str]) -> list[DocResult]:
+def _keep_all(position: int) -> bool:
+    return True
+
+
+def analyze_texts(nlp: Language, texts: Sequence[str], keep: Callable[[int], bool] = _keep_all) -> list[DocResult]:
     """Analyse a batch of texts; one failing text never fails the others.
 
     Runs inside ``nlp.memory_zone()`` so the vocabulary and string store do not grow with
     every new word seen. A batch that raises is analysed again one text at a time, so that
     only the texts that fail on their own come back failed, each with its exception.
+    ``keep(position)`` is asked before each stage (parse, actors, stances, serialisation): a
+    text it turns down is dropped there.
     """
     batch_error: Exception | None = None
     if len(texts) > 1:
         with nlp.memory_zone():
             try:
-                return _analyze_batch(nlp, texts)
+                return _analyze_batch(nlp, texts, keep)
             except Exception as exc:
                 traceback.clear_frames(exc.__traceback__)
                 batch_error = exc
-    results = [_analyze_alone(nlp, text) for text in texts]
+    results = [_analyze_alone(nlp, text, position, keep) for position, text in enumerate(texts)]
     if batch_error is not None and all(result.analysis is not None for result in results):
         # Then no document's own failure accounts for it: a fault of batching itself.
         log.warning("a batch of %d texts failed, yet each succeeded alone", len(texts), exc_info=batch_error)
     return results
 
 
-def _analyze_alone(nlp: Language, text: str) -> DocResult:
+def _analyze_alone(nlp: Language, text: str, position: int, keep: Callable[[int], bool]) -> DocResult:
+    def keep_this(_: int) -> bool:
+        return keep(position)
+
     with nlp.memory_zone():
         try:
-            (result,) = _analyze_batch(nlp, [text])
+            (result,) = _analyze_batch(nlp, [text], keep_this)
         except Exception as exc:
             traceback.clear_frames(exc.__traceback__)
             return DocResult(analysis=None, error=type(exc).__name__, exception=exc)
     return result
 
 
-def _analyze_batch(nlp: Language, texts: Sequence[str]) -> list[DocResult]:
+def _analyze_batch(nlp: Language, texts: Sequence[str], keep: Callable[[int], bool]) -> list[DocResult]:
+    results = [DocResult(analysis=None, dropped=True) for _ in texts]
+    live = [position for position in range(len(texts)) if keep(position)]
     started = time.perf_counter()
-    docs: list[Doc] = list(nlp.pipe(texts, disable=list(_OWN_PIPES.values())))
+    docs: list[Doc] = list(nlp.pipe(bounded_docs(nlp, [texts[i] for i in live]), disable=list(_OWN_PIPES.values())))
     parse_seconds = time.perf_counter() - started
     total_tokens = sum(len(doc) for doc in docs) or 1
-    results = [
-        DocResult(analysis=None, tokens=len(doc), timings={"parse": parse_seconds * max(len(doc), 1) / total_tokens})
-        for doc in docs
-    ]
+    for position, doc in zip(live, docs, strict=True):
+        share = parse_seconds * max(len(doc), 1) / total_tokens
+        results[position] = DocResult(analysis=None, tokens=len(doc), timings={"parse": share})
     for stage, pipe_name in _OWN_PIPES.items():
         component = nlp.get_pipe(pipe_name)
-        for doc, result in zip(docs, results, strict=True):
+        for position, doc in zip(live, docs, strict=True):
+            result = results[position]
+            if result.dropped or not keep(position):
+                result.dropped = True
+                continue
             stage_started = time.perf_counter()
             component(doc)
             result.timings[stage] = time.perf_counter() - stage_started
-    for doc, text, result in zip(docs, texts, results, strict=True):
-        result.analysis = serialize_doc(doc, text)
+    for position, doc in zip(live, docs, strict=True):
+        result = results[position]
+        if result.dropped or not keep(position):
+            result.dropped = True
+            continue
+        result.analysis = serialize_doc(doc, texts[position])
     return results

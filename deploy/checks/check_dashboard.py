@@ -46,6 +46,9 @@ METRICS = (
     "stancewire_worker_restarts_total",
     "stancewire_worker_gemm",
     "stancewire_rejected_total",
+    "stancewire_documents_dropped_total",
+    "stancewire_connections",
+    "stancewire_connections_closed_total",
     "stancewire_build_info",
     # Process resources: the API process and each worker.
     "process_resident_memory_bytes",

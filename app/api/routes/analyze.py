@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Request
 from starlette.responses import Response
 
 from app.api.deps import MetricsDep, PoolDep, SettingsDep, require_api_key
 from app.api.examples import analyze_request_example, analyze_response_example
 from app.api.rendering import check_document, record_outcome, render_analysis
-from app.api.service import analyze_documents, check_batch_size
+from app.api.service import analyze_documents, check_batch_size, while_connected
 from app.schemas import AnalyzeRequest, AnalyzeResponse, BatchRequest, BatchResponse, Problem
 
 router = APIRouter(prefix="/v1", tags=["analysis"], dependencies=[Depends(require_api_key)])
@@ -20,14 +20,15 @@ router = APIRouter(prefix="/v1", tags=["analysis"], dependencies=[Depends(requir
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": description, "content": {"application/problem+json": {}}}
     for status, description in {
-        400: "The body is not valid UTF-8, or not parseable at all.",
-        401: "Missing or wrong API key (only when API keys are configured).",
-        408: "The body arrived too slowly.",
-        413: "The body or a `text` is too large.",
+        400: "The request is not valid HTTP, or the body is not valid UTF-8 or not parseable at all.",
+        401: "Missing or wrong API key (only when API keys are configured); checked before the body.",
+        408: "The request head or the body arrived too slowly.",
+        413: "The body or a `text` is too large (or, for /v1/network, what it would pair).",
         415: "The body is not JSON.",
         422: "The body is invalid, `text` is blank, or the language is not `en`.",
         429: "The admission queue is full; retry after `Retry-After` seconds.",
-        503: "Not ready, rebuilding a worker, or shutting down; retry after `Retry-After` seconds.",
+        431: "The request head is too large or has too many header fields.",
+        503: "Not ready, rebuilding, shutting down, or too many connections; retry after `Retry-After` seconds.",
         504: "The analysis took longer than STANCEWIRE_TIMEOUT_S.",
     }.items()
 }
@@ -44,6 +45,7 @@ _JSON = "application/json"
     },
 )
 async def analyze(
+    request: Request,
     document: Annotated[AnalyzeRequest, Body(examples=[analyze_request_example()])],
     pool: PoolDep,
     settings: SettingsDep,
@@ -52,7 +54,7 @@ async def analyze(
     """Analyse one article and return its actors and stances."""
     check_document(document, settings)
     started = time.perf_counter()
-    outcome = await pool.analyze(document.text, document.options.include_sentences)
+    outcome = await while_connected(request, pool.analyze(document.text, document.options.include_sentences))
     record_outcome(metrics, outcome)
     return Response(render_analysis(document, outcome, time.perf_counter() - started, settings.model), media_type=_JSON)
 
@@ -63,8 +65,10 @@ async def analyze(
     response_model=BatchResponse,
     responses={200: {"description": "One result per document, in order."}, **PROBLEM_RESPONSES},
 )
-async def analyze_batch(batch: BatchRequest, pool: PoolDep, settings: SettingsDep, metrics: MetricsDep) -> Response:
+async def analyze_batch(
+    request: Request, batch: BatchRequest, pool: PoolDep, settings: SettingsDep, metrics: MetricsDep
+) -> Response:
     """Analyse several articles; a document that fails never fails the others."""
     check_batch_size(batch.documents, settings)
-    entries = await analyze_documents(batch.documents, pool, settings, metrics)
+    entries = await analyze_documents(request, batch.documents, pool, settings, metrics)
     return Response(b'{"results":[' + b",".join(entries) + b"]}", media_type=_JSON)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
-from starlette.responses import FileResponse
+from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from app.web import STATIC_DIR
 
@@ -29,6 +30,15 @@ async def index() -> FileResponse:
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=_HEADERS)
 
 
+class _PageFiles(StaticFiles):
+    """Static files with the page's security headers: /static/index.html is the same page as /."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        response.headers.update(_HEADERS)
+        return response
+
+
 def mount_static(app: FastAPI) -> None:
     """Serve the page's scripts, styles and vendored libraries under ``/static``."""
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", _PageFiles(directory=STATIC_DIR), name="static")

@@ -128,7 +128,7 @@
   function render(text, data) {
     const actors = new Map(data.actors.map((a) => [a.id, a]));
     const colours = new Map(data.actors.map((a, i) => [a.id, ACTOR_COLOURS[i % ACTOR_COLOURS.length]]));
-    current = { text, data, actors, colours, selected: null };
+    current = { text, data, actors, colours, units: utf16Units(text), selected: null };
     results.hidden = false;
     renderLegend();
     renderArticle();
@@ -150,22 +150,36 @@
     }));
   }
 
+  // The API's offsets count code points (Python string indices); JavaScript strings count UTF-16
+  // units, in which every character beyond the Basic Multilingual Plane (most emoji) takes two.
+  // units[i] is where the i-th code point starts.
+  function utf16Units(text) {
+    const units = [0];
+    let unit = 0;
+    for (const char of text) {
+      unit += char.length;
+      units.push(unit);
+    }
+    return units;
+  }
+
   // Cut the text at every span boundary, then nest: evidence > actor mention > trigger.
   function renderArticle() {
     hideTooltip(); // the mark it described is about to be replaced
-    const { text, data } = current;
+    const { text, data, units } = current;
+    const at = (codePoint) => units[Math.max(0, Math.min(codePoint, units.length - 1))];
     const mentions = [];
     for (const actor of data.actors) {
-      for (const m of actor.mentions) mentions.push({ start: m.start, end: m.end, actor: actor.id });
+      for (const m of actor.mentions) mentions.push({ start: at(m.start), end: at(m.end), actor: actor.id });
     }
     const triggers = new Map();
     for (const s of data.stances) {
       const key = `${s.trigger.start}:${s.trigger.end}`;
-      if (!triggers.has(key)) triggers.set(key, { start: s.trigger.start, end: s.trigger.end, stances: [] });
+      if (!triggers.has(key)) triggers.set(key, { start: at(s.trigger.start), end: at(s.trigger.end), stances: [] });
       triggers.get(key).stances.push(s);
     }
     const selected = current.selected ? data.stances.find((s) => s.id === current.selected) : null;
-    const evidence = selected ? [{ start: selected.evidence.start, end: selected.evidence.end }] : [];
+    const evidence = selected ? [{ start: at(selected.evidence.start), end: at(selected.evidence.end) }] : [];
 
     const cuts = new Set([0, text.length]);
     for (const span of [...mentions, ...triggers.values(), ...evidence]) {
