@@ -130,7 +130,7 @@ class Analyse:
         from app.core.worker import WorkItem, analyze_batch
 
         started = time.perf_counter()
-        items = [WorkItem(request.text, request.options.include_sentences, date=request.date) for _, _, request in group]
+        items = [WorkItem(r.text, r.options.include_sentences, date=r.date) for _, _, r in group]
         results = analyze_batch(self._nlp, items)
         elapsed = (time.perf_counter() - started) / max(len(group), 1)
         lines: list[tuple[bytes, bool]] = []
