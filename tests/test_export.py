@@ -52,9 +52,12 @@ async def test_every_stance_and_mention_becomes_a_row(analysis: dict[str, Any]) 
     assert document["tokens"] == analysis["meta"]["tokens"] and document["error_status"] is None
 
 
-async def test_fields_the_contract_gains_fill_their_columns(analysis: dict[str, Any]) -> None:
-    # The dictionaries issue adds `rule` and `context` to each stance; until then the columns are null.
-    assert all(c.get(row) is None for row in rows(analysis)["stances"] for c in TABLES["stances"] if "rule" in c.name)
+async def test_rule_and_context_fill_their_columns(analysis: dict[str, Any]) -> None:
+    # Every stance says which rule coded it: the columns carry it as the analysis gives it.
+    for stance, row in zip(analysis["stances"], rows(analysis)["stances"], strict=True):
+        rule = stance["rule"]
+        by_name = {c.name: c.get(row) for c in TABLES["stances"]}
+        assert (by_name["rule_source"], by_name["rule_ref"]) == (rule["source"], rule["ref"])
     analysis["stances"][0]["rule"] = {
         "source": "dictionary",
         "ref": "CAMEO.2.0.txt:1234",
