@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+from app.nlp.pipeline import analyze_texts
 from tests.test_stances import find, stances
 
 
@@ -116,3 +117,42 @@ def test_a_list_parsed_as_an_apposition_is_every_holder(nlp: Language, text: str
 def test_a_word_of_a_title_or_group_noun_is_no_actor(nlp: Language, text: str) -> None:
     analysis_names = {h for s in stances(nlp, text) for h in (*s["holder"], *s["target"])}
     assert not analysis_names & {"Defence", "Riot"}, analysis_names
+
+
+def test_a_word_of_a_full_name_is_never_a_misspelt_country(nlp: Language) -> None:
+    # "Zulum" is one deletion from "Zulu", a demonym: inside a person's full name it names no country.
+    found = stances(nlp, "Governor Babagana Zulum received a delegation of Chadian officials in Maiduguri.")
+    assert not [s for s in found if "ZAF" in (*s["holder"], *s["target"])], found
+
+
+def test_an_actor_coordinated_inside_a_groups_modifiers_stands_apart(nlp: Language) -> None:
+    analysis = analyze_texts(nlp, ["Qatar offered to mediate between the Congolese government and M23 rebels."])[0]
+    assert analysis.analysis is not None
+    names = {a["name"]: a["country"] for a in analysis.analysis["actors"]}
+    assert names.get("M23 rebels") != "QAT" and "Congolese government and M23 rebels" not in names, names
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Unidentified protesters blocked roads, a police spokesman said in Lagos.", "NGA"),
+        ("Striking workers occupied the plant, union leaders told reporters in Paris.", "FRA"),
+    ],
+)
+def test_where_a_report_is_made_lends_no_country(nlp: Language, text: str, place: str) -> None:
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    groups = [a for a in analysis["actors"] if a["kind"] == "group" and a["sector"] != "GOV"]
+    assert groups and all(a["country"] != place for a in groups), analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "event", "target"),
+    [
+        ("Norway is mediating between the Colombian government and the ELN.", "NOR", "CONSULT", "COL"),
+        ("The Kenyan parliament voted on Tuesday to condemn Uganda.", "KEN", "ACCUSE", "UGA"),
+    ],
+)
+def test_the_doer_is_found_through_parser_slips(nlp: Language, text: str, holder: str, event: str, target: str) -> None:
+    # A subject hung from the auxiliary ("is mediating"); a date after "on" taken for the controller.
+    find(stances(nlp, text), event, holder, target)

@@ -493,6 +493,7 @@ class ActorBuilder:
         code = code or self.affiliations.get(phrase) or (None if names else self.conjunct_country(head))
         kind: ActorKind = "armed_group" if org_kind == "armed_group" else "group"
         start, end = self.phrase_bounds(head, names)
+        start = max(start, self.after_coordinated_actor(head))
         named = self.appositive_named(head) if not names else None
         if named is not None:  # "The Teachers' Union (TU), the umbrella union for ...": the same organisation
             self.mention(named, start, head.i + 1, head.i, "nominal")
@@ -502,6 +503,19 @@ class ActorBuilder:
         draft = self.draft(("group", code, sector, head.lemma_.lower()), label, kind, country=code, sector=sector)
         via: MentionVia = mention_via(names[0]) if names else "nominal"
         self.mention(draft, start, end, head.i, via)
+
+    def after_coordinated_actor(self, head: Token) -> int:
+        """Return where a group's phrase starts after an actor coordinated inside its modifiers.
+
+        "the Congolese government and M23 rebels" parsed with "government" as a modifier of "rebels":
+        the government is an actor of its own, and the group starts at its last conjunct ("M23 rebels").
+        """
+        start = 0
+        for child in head.lefts:
+            conjuncts = [c for c in child.children if c.dep_ == "conj"]
+            if conjuncts and child.pos_ in NOUNS and self.actor_noun(child) is not None:
+                start = max(start, conjuncts[-1].left_edge.i)
+        return start
 
     def conjunct_country(self, head: Token) -> str | None:
         """Return the country a demonym before the first of two conjoined nouns gives the second."""
