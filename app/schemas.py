@@ -7,13 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
-from app.nlp.taxonomy import ActorKind, Quad
+from app.nlp.taxonomy import ActorKind, EventName, Quad
 from app.nlp.types import Modality
 
-EventName = Literal[
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
-]  # fmt: skip
 # The largest integer every JSON reader keeps exactly (2^53 - 1). Offsets and counts are bounded by it,
 # so an analysis sent back in (POST /v1/network) cannot carry integers the JSON encoder refuses.
 MAX_JSON_INT = 2**53 - 1

@@ -7,14 +7,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.nlp.actors import actors_for_token, update_salience
+from app.nlp.pipes import ACTORS_PIPE, STANCES_PIPE
 from app.nlp.types import Actor, Stance, TextSpan
 
 
 def run_actors(nlp: Language, text: str) -> Doc:
     """Parse ``text`` and run only the actor component on it."""
-    with nlp.select_pipes(disable=["stancewire_actors", "stancewire_stances"]):
+    with nlp.select_pipes(disable=[ACTORS_PIPE, STANCES_PIPE]):
         doc = nlp(text)
-    return nlp.get_pipe("stancewire_actors")(doc)
+    return nlp.get_pipe(ACTORS_PIPE)(doc)
 
 
 def by_text(doc: Doc, text: str) -> Actor:

@@ -14,6 +14,7 @@ import spacy
 
 from app.api.examples import SEED_SENTENCE
 from app.core.logging import JsonFormatter, format_traceback, withhold_words
+from app.nlp.pipes import ATTRIBUTE_RULER
 from tests.conftest import MODEL, make_settings, start_app
 
 pytestmark = pytest.mark.anyio
@@ -27,7 +28,7 @@ ARTICLE = "The Zorblat ministry said on Tuesday that the talks would kaboom unle
 def faulty_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real model plus a component that raises on every document containing FAULT_WORD."""
     nlp = spacy.load(MODEL)
-    ruler = nlp.add_pipe("attribute_ruler", name="fault_injector")
+    ruler = nlp.add_pipe(ATTRIBUTE_RULER, name="fault_injector")
     # The rule points past the end of its one-token match, so spaCy raises (E1001) whenever it matches.
     ruler.add([[{"LOWER": FAULT_WORD}]], {"TAG": "NN"}, index=3)
     path = tmp_path_factory.mktemp("faulty") / "model"

@@ -21,7 +21,7 @@ from spacy.pipeline import AttributeRuler
 from spacy.strings import StringStore, get_string_id
 from spacy.tokens import Doc
 
-FACTORY = "stancewire_attribute_ruler"
+from app.nlp.pipes import ATTRIBUTE_RULER, COMPILED_ATTRIBUTE_RULER
 
 # The token attributes a rule may test, and their column in ``doc.to_array``.
 _COLUMNS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
@@ -190,12 +190,12 @@ class FastAttributeRuler:
         return doc
 
 
-@Language.factory(FACTORY)
+@Language.factory(COMPILED_ATTRIBUTE_RULER)
 def make_fast_attribute_ruler(nlp: Language, name: str) -> FastAttributeRuler:
     return FastAttributeRuler(name)
 
 
-def speed_up_attribute_ruler(nlp: Language, pipe: str = "attribute_ruler") -> bool:
+def speed_up_attribute_ruler(nlp: Language, pipe: str = ATTRIBUTE_RULER) -> bool:
     """Replace ``nlp``'s attribute ruler by ``FastAttributeRuler``; False (and no change) if it can't."""
     if pipe not in nlp.pipe_names:
         return False
@@ -206,6 +206,6 @@ def speed_up_attribute_ruler(nlp: Language, pipe: str = "attribute_ruler") -> bo
         rules = CompiledRules.compile(stock)
     except UnsupportedRule:
         return False
-    replacement = cast(FastAttributeRuler, nlp.replace_pipe(pipe, FACTORY))
+    replacement = cast(FastAttributeRuler, nlp.replace_pipe(pipe, COMPILED_ATTRIBUTE_RULER))
     replacement.adopt(stock, rules)
     return True

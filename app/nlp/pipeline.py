@@ -16,14 +16,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.nlp.extensions import register_extensions
+from app.nlp.pipes import ACTORS_PIPE, STANCES_PIPE
 from app.nlp.segment import bounded_docs
 from app.nlp.serialize import serialize_doc
 
-ACTORS_PIPE = "stancewire_actors"
-STANCES_PIPE = "stancewire_stances"
 # The stages a document goes through, in order, as reported in metrics and timings.
 STAGES = ("parse", "actors", "stances")
-_OWN_PIPES = {"actors": ACTORS_PIPE, "stances": STANCES_PIPE}
+# The Stancewire stages after the model's parse: stage name -> pipe.
+OWN_PIPES = {"actors": ACTORS_PIPE, "stances": STANCES_PIPE}
 log = logging.getLogger("stancewire.pipeline")
 
 
@@ -118,7 +118,7 @@ def _analyze_batch(
     results = [DocResult(analysis=None, dropped=True) for _ in texts]
     live = [position for position in range(len(texts)) if keep(position)]
     started = time.perf_counter()
-    docs: list[Doc] = list(nlp.pipe(bounded_docs(nlp, [texts[i] for i in live]), disable=list(_OWN_PIPES.values())))
+    docs: list[Doc] = list(nlp.pipe(bounded_docs(nlp, [texts[i] for i in live]), disable=list(OWN_PIPES.values())))
     parse_seconds = time.perf_counter() - started
     for position, doc in zip(live, docs, strict=True):
         doc._.article_date = days[position]
@@ -126,7 +126,7 @@ def _analyze_batch(
     for position, doc in zip(live, docs, strict=True):
         share = parse_seconds * max(len(doc), 1) / total_tokens
         results[position] = DocResult(analysis=None, tokens=len(doc), timings={"parse": share})
-    for stage, pipe_name in _OWN_PIPES.items():
+    for stage, pipe_name in OWN_PIPES.items():
         component = nlp.get_pipe(pipe_name)
         for position, doc in zip(live, docs, strict=True):
             result = results[position]

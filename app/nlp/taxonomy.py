@@ -27,10 +27,11 @@ NON_STATE_CODES = frozenset({IGO, NGO, IMG})
 # The code an international organisation's kind gives its actor and its members.
 KIND_CODES: dict[str, str] = {"igo": IGO, "ngo": NGO}
 
-EVENT_NAMES = (
+EventName = Literal[
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
-)  # fmt: skip
+]  # fmt: skip
+EVENT_NAMES: tuple[EventName, ...] = get_args(EventName)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from app.nlp.actors.salience import finalise
 from app.nlp.dictionaries import load_dictionaries
 from app.nlp.extensions import register_extensions
 from app.nlp.gazetteer import compile_gazetteer
+from app.nlp.pipes import ACTORS_PIPE
 
 
 class ActorRecognizer:
@@ -37,7 +38,7 @@ class ActorRecognizer:
         return doc
 
 
-@Language.factory("stancewire_actors", default_config={"dictionaries": []})
+@Language.factory(ACTORS_PIPE, default_config={"dictionaries": []})
 def make_actor_recognizer(nlp: Language, name: str, dictionaries: list[str]) -> ActorRecognizer:
     """Create the actor component: the gazetteer compiled for this vocabulary, and the dictionaries.
 

@@ -12,6 +12,7 @@ from app.nlp.actors.salience import update_salience
 from app.nlp.dictionaries import load_dictionaries
 from app.nlp.extensions import register_extensions
 from app.nlp.lexicon import load_lexicon
+from app.nlp.pipes import STANCES_PIPE
 from app.nlp.stances.build import extract_stances
 from app.nlp.stances.lemmas import LemmaRepair
 from app.nlp.stances.patterns import verb_coder
@@ -38,7 +39,7 @@ class StanceComponent:
         return doc
 
 
-@Language.factory("stancewire_stances", default_config={"dictionaries": []})
+@Language.factory(STANCES_PIPE, default_config={"dictionaries": []})
 def create_stance_component(nlp: Language, name: str, dictionaries: list[str]) -> StanceComponent:
     """Build the stance component (the lexicon and dictionaries are loaded and validated here).
 
