@@ -65,7 +65,6 @@ class Analyse:
 
     def __init__(self, lines: bool, shard: Shard, settings: dict[str, Any]) -> None:
         from app.core.config import Settings
-        from app.nlp.gemm import choose_gemm, use_gemm
         from app.nlp.pipeline import load_pipeline
         from app.schemas import AnalyzeRequest
 
@@ -73,10 +72,12 @@ class Analyse:
         self._shard = shard
         self.settings = Settings(**settings)
         self._takes_date = DATE_FIELD in AnalyzeRequest.model_fields
-        # As a service worker starts: the faster matrix multiply, the model loaded and warmed once, then
-        # moved out of the garbage collector's sight.
-        use_gemm(choose_gemm(self.settings.gemm).backend)
-        self._nlp = load_pipeline(self.settings.model)
+        # As a service worker starts: the model loaded with the configured matrix multiply and warmed
+        # once, then moved out of the garbage collector's sight.
+        config = self.settings
+        self._nlp = load_pipeline(
+            config.model, gemm=config.gemm, compiled_attribute_ruler=config.compiled_attribute_ruler
+        )
         self._nlp("Warm the pipeline up.")
         gc.collect()
         gc.freeze()
@@ -199,6 +200,7 @@ def run_ray(options: Options) -> int:
         actors = workers or max(int(resources.get("CPU", 1)) - 1, 1)
         base = Settings()
         settings = {"model": base.model, "gemm": base.gemm, "workers": 1, "log_level": "warning"}
+        settings.update(compiled_attribute_ruler=base.compiled_attribute_ruler)
         settings.update(max_text_chars=base.max_text_chars, batch_max_docs=base.batch_max_docs)
         settings.update(batch_max_chars=base.batch_max_chars)
         lines = not is_parquet(options.input)

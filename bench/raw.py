@@ -5,9 +5,10 @@
 
 ``bench/run.py`` runs both in fresh processes, because what matters here is fixed when numpy is
 first imported: ``stock`` runs with the BLAS thread variables removed from its environment,
-``tuned`` with the workers' single-threaded BLAS settings and the matrix multiply their ``auto``
-setting picks; ``tuned`` also times the Stancewire stages against that parse, as in a worker.
-Prints one JSON object.
+``tuned`` with the workers' single-threaded BLAS settings. ``tuned`` parses the seed article with
+the model built on each matrix multiply (BLIS and numpy's BLAS), keeps the faster (the
+``STANCEWIRE_GEMM`` to configure on this machine), and times the Stancewire stages against that
+parse, as in a worker. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -17,19 +18,49 @@ import math
 import os
 import sys
 import time
-from typing import Any
+from typing import Any, get_args
 
 import orjson
 from common import MODEL, corpus, median, seed_article
 
+from app.nlp.gemm import Gemm
+
 MODES = ("stock", "tuned")
 
 
-def measure_raw(parts: dict[str, list[str]], workers: int, repeats: int) -> dict[str, Any]:
-    """Raw ``nlp.pipe`` of the plain model over each corpus part, best of ``repeats``."""
+def choose_gemm(repeats: int) -> dict[str, Any]:
+    """Parse the seed article with the model built on each matrix multiply, interleaved; keep the faster."""
     import spacy
 
-    nlp = spacy.load(MODEL)
+    from app.nlp.gemm import models_use
+
+    seed = seed_article()
+    models = {}
+    for gemm in get_args(Gemm):
+        with models_use(gemm):
+            models[gemm] = spacy.load(MODEL)
+        models[gemm](seed)
+    samples: dict[str, list[float]] = {gemm: [] for gemm in models}
+    for _ in range(repeats):
+        for gemm, nlp in models.items():
+            started = time.perf_counter()
+            nlp(seed)
+            samples[gemm].append(time.perf_counter() - started)
+    parse_ms = {gemm: median(values) * 1000 for gemm, values in samples.items()}
+    return {"choice": min(parse_ms, key=parse_ms.__getitem__), "seed_parse_ms_median": parse_ms}
+
+
+def measure_raw(parts: dict[str, list[str]], workers: int, repeats: int, gemm: Gemm | None) -> dict[str, Any]:
+    """Raw ``nlp.pipe`` of the plain model over each corpus part, best of ``repeats`` (``gemm``: None, spaCy's)."""
+    import spacy
+
+    from app.nlp.gemm import models_use
+
+    if gemm is None:
+        nlp = spacy.load(MODEL)
+    else:
+        with models_use(gemm):
+            nlp = spacy.load(MODEL)
     seed = seed_article()
     nlp(seed)
     singles = []
@@ -68,7 +99,7 @@ def measure_raw(parts: dict[str, list[str]], workers: int, repeats: int) -> dict
     return result
 
 
-def measure_stages(repeats: int, long_text: str) -> dict[str, Any]:
+def measure_stages(repeats: int, long_text: str, gemm: Gemm) -> dict[str, Any]:
     """Median per-stage times of the full Stancewire pipeline on the seed article (and a long one).
 
     ``rest`` is the wall time of ``analyze_texts`` not spent in the three stages: mostly turning
@@ -76,7 +107,7 @@ def measure_stages(repeats: int, long_text: str) -> dict[str, Any]:
     """
     from app.nlp.pipeline import analyze_texts, load_pipeline
 
-    nlp = load_pipeline(MODEL)
+    nlp = load_pipeline(MODEL, gemm=gemm)
 
     def stage_medians(text: str, runs: int) -> dict[str, Any]:
         analyze_texts(nlp, [text])  # warm
@@ -120,18 +151,17 @@ def main(argv: list[str] | None = None) -> int:
         "mode": args.mode,
         "blas_environment": {k: v for k, v in os.environ.items() if k.endswith("_NUM_THREADS")},
     }
+    gemm: Gemm | None = None
     if args.mode == "tuned":
-        from app.nlp.gemm import choose_gemm, use_gemm
-
-        gemm = choose_gemm("auto")
-        use_gemm(gemm.backend)
-        report["gemm"] = gemm.describe()
+        print("  matrix multiply: BLIS or numpy ...", file=sys.stderr)
+        report["gemm"] = choose_gemm(3 if args.quick else 15)
+        gemm = report["gemm"]["choice"]
         print("  stage costs ...", file=sys.stderr)
-        report["stages"] = measure_stages(3 if args.quick else 25, parts["long5k"][0])
+        report["stages"] = measure_stages(3 if args.quick else 25, parts["long5k"][0], report["gemm"]["choice"])
     else:
-        report["gemm"] = "blis (spaCy's default)"
+        report["gemm"] = {"choice": None}  # spaCy's own: BLIS
     print(f"  raw spaCy nlp.pipe, {args.mode} ...", file=sys.stderr)
-    report["raw"] = measure_raw(parts, args.workers, repeats)
+    report["raw"] = measure_raw(parts, args.workers, repeats, gemm)
     sys.stdout.buffer.write(orjson.dumps(report))
     return 0
 

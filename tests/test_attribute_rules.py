@@ -1,18 +1,25 @@
-"""The compiled attribute ruler finds exactly the stock ruler's matches and sets the same attributes."""
+"""The compiled attribute ruler: the stock ruler's matches and attributes, saved and loaded as spaCy's own."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import spacy
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
+from app.api.examples import SEED_SENTENCE
 from app.evaluation import DEFAULT_GOLD, SEED_ARTICLE_PATH, load_gold
-from app.nlp.attribute_rules import CompiledRules, FastAttributeRuler, UnsupportedRule, speed_up_attribute_ruler
+from app.nlp.attribute_rules import CompiledAttributeRuler, CompiledRules, UnsupportedRule, compile_attribute_ruler
+from app.nlp.pipeline import OWN_PIPES, analyze_texts, load_pipeline
+from app.nlp.pipes import ATTRIBUTE_RULER, COMPILED_ATTRIBUTE_RULER
 from tests.conftest import MODEL
 
 SEED_ARTICLE = SEED_ARTICLE_PATH.read_text("utf-8")
@@ -43,10 +50,10 @@ def _attributes(docs: Iterable[Doc]) -> list[list[tuple[str, ...]]]:
 
 
 def test_compiled_rules_match_exactly_what_the_stock_matcher_matches(stock: Language) -> None:
-    ruler = stock.get_pipe("attribute_ruler")
+    ruler = stock.get_pipe(ATTRIBUTE_RULER)
     rules = CompiledRules.compile(ruler)
     total = 0
-    for doc in stock.pipe(_corpus(), disable=["attribute_ruler", "lemmatizer", "ner"]):
+    for doc in stock.pipe(_corpus(), disable=[ATTRIBUTE_RULER, "lemmatizer", "ner"]):
         expected = ruler.match(doc)
         assert rules.match(doc) == expected, doc.text[:80]
         total += len(expected)
@@ -54,16 +61,65 @@ def test_compiled_rules_match_exactly_what_the_stock_matcher_matches(stock: Lang
 
 
 def test_the_stancewire_pipeline_tags_tokens_exactly_as_the_stock_model(stock: Language, nlp: Language) -> None:
-    assert isinstance(nlp.get_pipe("attribute_ruler"), FastAttributeRuler)
+    ruler = nlp.get_pipe(ATTRIBUTE_RULER)
+    assert isinstance(ruler, CompiledAttributeRuler) and ruler.compiled_rules() is not None
     assert nlp.pipe_names[: len(stock.pipe_names)] == stock.pipe_names
     texts = _corpus()
-    ours = nlp.pipe(texts, disable=["stancewire_actors", "stancewire_stances"])
+    ours = nlp.pipe(texts, disable=list(OWN_PIPES.values()))
     assert _attributes(ours) == _attributes(stock.pipe(texts))
 
 
-def _ruler(patterns: list[dict[str, Any]]) -> tuple[Language, AttributeRuler]:
+@pytest.fixture(scope="module")
+def saved(nlp: Language, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Stancewire pipeline written with ``nlp.to_disk()``."""
+    path = tmp_path_factory.mktemp("saved") / "pipeline"
+    nlp.to_disk(path)
+    return path
+
+
+def test_a_saved_pipeline_loads_back_with_its_rules_and_analyses_the_same(nlp: Language, saved: Path) -> None:
+    loaded = spacy.load(saved)
+    assert loaded.pipe_names == nlp.pipe_names
+    ruler = loaded.get_pipe(ATTRIBUTE_RULER)
+    assert isinstance(ruler, CompiledAttributeRuler) and ruler.compiled_rules() is not None
+    assert ruler.patterns == nlp.get_pipe(ATTRIBUTE_RULER).patterns
+    texts = [SEED_ARTICLE, *EXCEPTIONS]
+    assert [r.analysis for r in analyze_texts(loaded, texts)] == [r.analysis for r in analyze_texts(nlp, texts)]
+
+
+def test_spacy_loads_a_saved_pipeline_in_a_fresh_process_by_its_registered_factories(
+    nlp: Language, saved: Path
+) -> None:
+    # Nothing of app is imported before spacy.load: the package's spacy_factories entry points find the components.
+    script = (
+        "import spacy, sys, orjson\n"
+        "nlp = spacy.load(sys.argv[1])\n"
+        "doc = nlp(sys.argv[2])\n"
+        "from app.nlp.serialize import serialize_doc\n"
+        "ruler = type(nlp.get_pipe('attribute_ruler')).__name__\n"
+        "sys.stdout.buffer.write(orjson.dumps({'ruler': ruler, 'analysis': serialize_doc(doc)}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(saved), SEED_SENTENCE], capture_output=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    loaded = orjson.loads(done.stdout)
+    assert loaded["ruler"] == CompiledAttributeRuler.__name__
+    (expected,) = analyze_texts(nlp, [SEED_SENTENCE])
+    assert loaded["analysis"] == expected.analysis
+    assert {stance["event"] for stance in loaded["analysis"]["stances"]} >= {"REQUEST"}
+
+
+def test_the_stock_ruler_stays_when_the_compiled_one_is_turned_off(stock: Language) -> None:
+    plain = load_pipeline(MODEL, compiled_attribute_ruler=False)
+    assert type(plain.get_pipe(ATTRIBUTE_RULER)) is AttributeRuler
+    texts = [SEED_ARTICLE, *EXCEPTIONS]
+    assert _attributes(plain.pipe(texts, disable=list(OWN_PIPES.values()))) == _attributes(stock.pipe(texts))
+
+
+def _ruler(patterns: list[dict[str, Any]], factory: str = ATTRIBUTE_RULER) -> tuple[Language, AttributeRuler]:
     blank = spacy.blank("en")
-    ruler = blank.add_pipe("attribute_ruler")
+    ruler = blank.add_pipe(factory, name=ATTRIBUTE_RULER)
     ruler.add_patterns(patterns)
     return blank, ruler
 
@@ -94,9 +150,9 @@ def test_every_supported_operator_and_later_rules_winning_match_the_stock_ruler(
     blank, ruler = _ruler(RULES)
     expected = _doc(blank)
     ruler(expected)
-    fast = FastAttributeRuler("fast")
-    fast.adopt(ruler, CompiledRules.compile(ruler))
-    got = fast(_doc(blank))
+    compiled = compile_attribute_ruler(blank)
+    assert compiled is not None and compiled.compiled_rules() is not None
+    got = compiled(_doc(blank))
     assert CompiledRules.compile(ruler).match(_doc(blank)) == ruler.match(_doc(blank))
     assert _attributes([got]) == _attributes([expected])
     assert [t.pos_ for t in got][:4] == ["", "AUX", "PART", "SPACE"]
@@ -111,20 +167,24 @@ def test_every_supported_operator_and_later_rules_winning_match_the_stock_ruler(
         [{"POS": "NOUN"}],
         [{"LOWER": {"FUZZY": "gonna"}}],
         [{"LENGTH": {">=": 3}}],
-        [{"_": {"actor": True}}],
+        [{"ENT_TYPE": "GPE"}],
         [{"IS_SPACE": {"IN": [True]}}],
         [{"TAG": True}],
     ],
 )
-def test_a_rule_it_cannot_reproduce_keeps_the_stock_ruler(pattern: list[dict[str, Any]]) -> None:
-    blank, ruler = _ruler([{"patterns": [pattern], "attrs": {"LEMMA": "x"}}])
+def test_a_rule_it_cannot_reproduce_is_matched_by_the_stock_matcher(pattern: list[dict[str, Any]]) -> None:
+    blank, ruler = _ruler([*RULES, {"patterns": [pattern], "attrs": {"LEMMA": "x"}}], COMPILED_ATTRIBUTE_RULER)
     with pytest.raises(UnsupportedRule):
         CompiledRules.compile(ruler)
-    assert not speed_up_attribute_ruler(blank)
-    assert blank.get_pipe("attribute_ruler") is ruler
+    assert isinstance(ruler, CompiledAttributeRuler) and ruler.compiled_rules() is None
+    assert ruler.match(_doc(blank)) == AttributeRuler.match(ruler, _doc(blank))
 
 
-def test_the_fast_ruler_refuses_to_run_without_rules() -> None:
-    blank = spacy.blank("en")
-    with pytest.raises(RuntimeError, match="adopt"):
-        FastAttributeRuler("fast")(blank("text"))
+def test_rules_added_or_cleared_after_the_first_match_are_compiled_again() -> None:
+    blank, ruler = _ruler(RULES[:1], COMPILED_ATTRIBUTE_RULER)
+    assert isinstance(ruler, CompiledAttributeRuler)
+    first = ruler.match(_doc(blank))
+    ruler.add_patterns(RULES[1:])
+    assert ruler.match(_doc(blank)) == AttributeRuler.match(ruler, _doc(blank)) != first
+    ruler.clear()
+    assert ruler.match(_doc(blank)) == []

@@ -1,16 +1,16 @@
-"""The matrix-multiply choice: configured or measured, and the same analysis either way."""
+"""The matrix multiply: a plain setting, bound to the model's layers when the pipeline loads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from spacy.language import Language
-from thinc.api import Model, NumpyOps, get_current_ops, set_current_ops, use_ops
+from thinc.api import Model, get_current_ops
 
+from app.core.config import Settings
 from app.evaluation import SEED_ARTICLE_PATH
-from app.nlp.gemm import choose_gemm, use_gemm
 from app.nlp.pipeline import analyze_texts, load_pipeline
 from tests.conftest import MODEL
 
@@ -23,13 +23,6 @@ SENTENCES = [
 ]
 
 
-@pytest.fixture
-def restore_ops() -> Iterator[None]:
-    previous = get_current_ops()
-    yield
-    set_current_ops(previous)
-
-
 def _encoder_layers(nlp: Language) -> list[Model[Any, Any]]:
     """The layers that do the heavy products of a parse: both tok2vec encoders and the parsers' lower layers."""
     models = [model for _, component in nlp.pipeline if (model := getattr(component, "model", None)) is not None]
@@ -38,34 +31,24 @@ def _encoder_layers(nlp: Language) -> list[Model[Any, Any]]:
     return layers
 
 
-@pytest.mark.parametrize("backend", ["blis", "numpy"])
-def test_a_configured_backend_is_taken_without_timing(backend: str) -> None:
-    choice = choose_gemm(backend)  # type: ignore[arg-type]
-    assert (choice.backend, choice.measured, choice.blis_ms, choice.numpy_ms) == (backend, False, None, None)
-    assert choice.describe() == f"{backend} (configured)"
-
-
-def test_auto_times_both_and_keeps_blis_unless_numpy_is_clearly_faster() -> None:
-    choice = choose_gemm("auto")
-    assert choice.measured and choice.blis_ms and choice.numpy_ms
-    clearly_faster = choice.numpy_ms * 1.25 < choice.blis_ms
-    assert choice.backend == ("numpy" if clearly_faster else "blis")
-    assert f"blis {choice.blis_ms:.2f} ms" in choice.describe()
-
-
-def test_use_gemm_sets_the_ops_new_models_get(restore_ops: None) -> None:
-    use_gemm("numpy")
-    ops = get_current_ops()
-    assert isinstance(ops, NumpyOps) and not ops.use_blis
-    use_gemm("blis")
-    assert get_current_ops().use_blis  # type: ignore[attr-defined]
+def test_the_pipeline_is_built_with_the_gemm_it_is_given_and_nothing_else_changes(nlp: Language) -> None:
+    before = get_current_ops()
+    numpy_nlp = load_pipeline(MODEL, gemm="numpy")
+    assert get_current_ops() is before  # the process's other models are not affected
+    assert all(not layer.ops.use_blis for layer in _encoder_layers(numpy_nlp))
+    assert all(layer.ops.use_blis for layer in _encoder_layers(nlp))  # spaCy's own default: BLIS
 
 
 def test_the_model_loaded_with_numpy_gemm_analyses_exactly_as_with_blis(nlp: Language) -> None:
-    with use_ops("numpy", use_blis=False):
-        numpy_nlp = load_pipeline(MODEL)
-    assert all(not layer.ops.use_blis for layer in _encoder_layers(numpy_nlp))
-    assert all(layer.ops.use_blis for layer in _encoder_layers(nlp))
+    numpy_nlp = load_pipeline(MODEL, gemm="numpy")
     texts = [SEED_ARTICLE, *SENTENCES]
     expected = [result.analysis for result in analyze_texts(nlp, texts)]
     assert [result.analysis for result in analyze_texts(numpy_nlp, texts)] == expected
+
+
+def test_the_setting_takes_a_backend_not_a_measurement(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STANCEWIRE_GEMM", raising=False)
+    assert Settings().gemm == "numpy"
+    assert Settings(gemm="blis").gemm == "blis"
+    with pytest.raises(ValidationError, match="'blis' or 'numpy'"):
+        Settings(gemm="auto")  # type: ignore[arg-type]

@@ -163,8 +163,10 @@ def _threads(pid: int) -> int:
     return int(match.group(1))
 
 
-async def test_workers_run_single_threaded_and_report_their_matrix_multiply(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Whatever this test process inherited, the pool itself must give its workers one BLAS thread.
+async def test_workers_run_single_threaded_without_touching_this_process_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Whatever this test process inherited, each worker must give itself one BLAS thread.
     for name in SINGLE_THREADED_BLAS:
         monkeypatch.delenv(name, raising=False)
     app, context = await start_app(make_settings(workers=1, gemm="numpy"))
@@ -175,8 +177,6 @@ async def test_workers_run_single_threaded_and_report_their_matrix_multiply(monk
             assert response.status_code == 200
             (pid,) = app.state.pool.worker_pids()
             assert _threads(pid) == 1
-            metrics = (await client.get("/metrics")).text
-            assert 'stancewire_worker_gemm{backend="numpy"} 1.0' in metrics
-            assert 'stancewire_worker_gemm{backend="blis"} 0.0' in metrics
+            assert not any(name in os.environ for name in SINGLE_THREADED_BLAS)  # the API process's own
     finally:
         await context.__aexit__(None, None, None)

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from app.nlp.gemm import GemmPreference
+from app.nlp.gemm import Gemm
 
 
 def _usable_cpus() -> int:
@@ -60,8 +60,11 @@ class Settings(BaseSettings):
     worker_niceness: int = Field(
         5, ge=0, le=19, description="Niceness added to worker processes, so the API process wins the CPU."
     )
-    gemm: GemmPreference = Field(
-        "auto", description="Matrix multiply for the model: blis, numpy, or auto (time both at start, keep the faster)."
+    gemm: Gemm = Field(
+        "numpy", description="Matrix multiply behind the model: numpy (numpy's BLAS) or blis; `make bench` times both."
+    )
+    compiled_attribute_ruler: bool = Field(
+        True, description="Match the model's attribute rules through compiled lookups (the same tokens, sooner)."
     )
     worker_start_timeout_s: float = Field(120.0, gt=0, description="Deadline for a worker to load the model.")
     retry_after_s: int = Field(1, ge=1, description="Retry-After sent with 429 and 503.")

@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from app.core.pool import CLIENT_GONE, DEADLINE, SHUTDOWN, PoolHooks
-from app.nlp.gemm import GemmBackend
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60)
 _TOKEN_BUCKETS = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000)
@@ -55,9 +53,6 @@ class Metrics:
             "stancewire_batch_size", "Documents per micro-batch sent to a worker.", buckets=_BATCH_BUCKETS, registry=r
         )
         self.workers = Gauge("stancewire_workers", "Worker processes by state (ready, busy).", ["state"], registry=r)
-        self.worker_gemm = Gauge(
-            "stancewire_worker_gemm", "Worker processes by their model's matrix multiply.", ["backend"], registry=r
-        )
         self.worker_restarts = Counter("stancewire_worker_restarts", "Worker processes replaced.", registry=r)
         self.rejected = Counter("stancewire_rejected", "Requests refused, by reason.", ["reason"], registry=r)
         self.dropped = Counter(
@@ -77,8 +72,6 @@ class Metrics:
         self.build_info.labels(version=version, model=model).set(1)
         for state in ("ready", "busy"):
             self.workers.labels(state=state).set(0)
-        for backend in get_args(GemmBackend):
-            self.worker_gemm.labels(backend=backend).set(0)
         for reason in (CLIENT_GONE, DEADLINE, SHUTDOWN):
             self.dropped.labels(reason=reason).inc(0)
         for reason in ("idle", "evicted"):
@@ -101,15 +94,10 @@ class Metrics:
             self.queue_depth.set(queued)
             self.inflight.set(inflight)
 
-        def on_gemm(workers_by_backend: dict[str, int]) -> None:
-            for backend in get_args(GemmBackend):
-                self.worker_gemm.labels(backend=backend).set(workers_by_backend.get(backend, 0))
-
         return PoolHooks(
             on_batch=self.batch_size.observe,
             on_restart=self.worker_restarts.inc,
             on_state=on_state,
-            on_gemm=on_gemm,
             on_dropped=lambda reason: self.dropped.labels(reason=reason).inc(),
         )
 

@@ -16,7 +16,6 @@ import math
 import multiprocessing
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from typing import Any, NamedTuple
 
 from app.core.config import Settings
 from app.core.logging import request_id_var
-from app.core.worker import DROPPED, READY, SINGLE_THREADED_BLAS, WorkerOptions, WorkItem, worker_main
+from app.core.worker import DROPPED, READY, WorkerOptions, WorkItem, worker_main
 
 log = logging.getLogger("stancewire.pool")
 # What a client learns of a failed analysis; the details are in the worker's log line of the request.
@@ -113,13 +112,9 @@ class _Worker:
             name=f"stancewire-worker-{serial}",
             daemon=True,
         )
-        # A spawned child starts with this process's environment; an operator's own values win.
-        for name, value in SINGLE_THREADED_BLAS.items():
-            os.environ.setdefault(name, value)
         self.process.start()
         child_conn.close()
         self.pid = self.process.pid
-        self.gemm = ""  # the matrix multiply the worker chose, once it is ready
 
     def wait_ready(self, timeout: float) -> dict[str, Any]:
         """Block until the worker has loaded the model; return what it reports about itself."""
@@ -129,7 +124,6 @@ class _Worker:
         status, info = self.conn.recv()
         if status != READY:
             raise _WorkerDied(f"worker failed to start: {info}")
-        self.gemm = info["gemm_backend"]
         return dict(info)
 
     def run(self, items: list[WorkItem], timeout: float) -> list[dict[str, Any]]:
@@ -174,7 +168,6 @@ class PoolHooks:
     on_batch: Callable[[int], None] = lambda size: None
     on_restart: Callable[[], None] = lambda: None
     on_state: Callable[[int, int, int, int], None] = lambda ready, busy, queued, inflight: None
-    on_gemm: Callable[[dict[str, int]], None] = lambda workers_by_backend: None
     on_dropped: Callable[[str], None] = lambda reason: None
 
 
@@ -469,6 +462,7 @@ class WorkerPool:
             model=self._settings.model,
             niceness=self._settings.worker_niceness,
             gemm=self._settings.gemm,
+            compiled_attribute_ruler=self._settings.compiled_attribute_ruler,
             log_level=self._settings.log_level,
             dictionaries=tuple(str(path) for path in self._settings.dictionaries),
             max_batch=self._settings.batch_max_docs,
@@ -483,15 +477,13 @@ class WorkerPool:
             self._workers.remove(worker)
             await asyncio.to_thread(worker.kill)
             raise
-        log.info("worker %s ready: model %s, gemm %s", worker.pid, info["model"], info["gemm"])
-        self._report_gemm()
+        log.info("worker %s ready: model %s, gemm %s", worker.pid, info["model"], self._settings.gemm)
         return worker
 
     def _schedule_replacement(self, dead: _Worker) -> None:
         if dead not in self._workers:
             return
         self._workers.remove(dead)
-        self._report_gemm()
         self.restarts += 1
         self._hooks.on_restart()
         self._replacing += 1
@@ -539,9 +531,6 @@ class WorkerPool:
         for job in pending:
             if not job.future.done():
                 job.future.set_exception(error)
-
-    def _report_gemm(self) -> None:
-        self._hooks.on_gemm(Counter(w.gemm for w in self._workers if w.gemm))
 
     def _report(self) -> None:
         if self.queue_depth or self._inflight:

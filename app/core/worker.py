@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from app.core.logging import configure_logging, format_traceback, withhold_words
-from app.nlp.gemm import GemmPreference, choose_gemm, use_gemm
+from app.nlp.gemm import Gemm
 
 log = logging.getLogger("stancewire.worker")
 
@@ -32,7 +32,7 @@ _PR_SET_PDEATHSIG = 1
 # A worker is one CPU's worth of work; the pool runs one per CPU. A BLAS thread pool inside it
 # would only compete with the other workers, and any second thread makes every mutex the parse
 # takes (spaCy's compiled parser takes the GIL many times per token) use the slow, atomic path:
-# 12% of the seed article's parse time here. Set before the worker starts, so numpy sees them.
+# 12% of the seed article's parse time here. A worker sets them before numpy is first imported.
 SINGLE_THREADED_BLAS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
@@ -42,7 +42,8 @@ class WorkerOptions:
 
     model: str
     niceness: int
-    gemm: GemmPreference
+    gemm: Gemm
+    compiled_attribute_ruler: bool
     log_level: str
     dictionaries: tuple[str, ...]  # the user's extra dictionary files (STANCEWIRE_DICTIONARIES)
     max_batch: int  # documents in one batch at most: the size of the cancellation flags
@@ -67,8 +68,17 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+def single_threaded_blas() -> None:
+    """Give numpy's BLAS one thread in this process (an operator's own values win); before numpy loads."""
+    for name, value in SINGLE_THREADED_BLAS.items():
+        os.environ.setdefault(name, value)
+    if "numpy" in sys.modules:
+        log.warning("numpy was imported before the worker set its BLAS threads; it may run several")
+
+
 def worker_main(conn: Connection, options: WorkerOptions, cancelled: Sequence[bool]) -> None:
     """Serve analysis batches over ``conn`` until told to stop, the pipe closes or the parent ends."""
+    single_threaded_blas()
     # A worker must never outlive the service: a document can keep it busy for many seconds after
     # the API process was killed, and it would hold a CPU and the model's memory as an orphan.
     die_with_parent(options.parent_pid)
@@ -83,9 +93,12 @@ def worker_main(conn: Connection, options: WorkerOptions, cancelled: Sequence[bo
     try:
         from app.nlp.pipeline import load_pipeline
 
-        gemm = choose_gemm(options.gemm)
-        use_gemm(gemm.backend)
-        nlp = load_pipeline(options.model, options.dictionaries)
+        nlp = load_pipeline(
+            options.model,
+            options.dictionaries,
+            gemm=options.gemm,
+            compiled_attribute_ruler=options.compiled_attribute_ruler,
+        )
         nlp("Warm the pipeline up.")
     except Exception as exc:
         conn.send((FAILED, f"{type(exc).__name__}: {exc}"))
@@ -95,7 +108,7 @@ def worker_main(conn: Connection, options: WorkerOptions, cancelled: Sequence[bo
     gc.collect()
     gc.freeze()
     model = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"
-    conn.send((READY, {"pid": os.getpid(), "model": model, "gemm": gemm.describe(), "gemm_backend": gemm.backend}))
+    conn.send((READY, {"pid": os.getpid(), "model": model}))
     while True:
         try:
             message = conn.recv()

@@ -4,8 +4,9 @@ spaCy's ``AttributeRuler`` runs each of its 179 rules through the ``Matcher`` at
 of a 72 ms parse of the seed article. Every rule in the English models is a sequence of plain token
 tests (equal, ``IN``, ``NOT_IN`` or ``REGEX`` on ``TAG``, ``LOWER``, ``DEP``, ``IS_SPACE``), so the
 rules compile into lookups keyed by a token's tag, lower-case form or dependency. The matches are
-handed to the stock ruler's own ``set_annotations`` in its order (later rules win), so the tokens
-come out the same; a rule of any other shape leaves the stock ruler in place.
+set by the stock ruler's own code in its order (later rules win), so the tokens come out the same.
+``CompiledAttributeRuler`` is that ruler with only its matching replaced; while any rule has another
+shape, it matches with the stock ``Matcher``.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from typing import Any, cast
 
 from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler
+from spacy.pipeline.attributeruler import attribute_ruler_score
 from spacy.strings import StringStore, get_string_id
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from app.nlp.pipes import ATTRIBUTE_RULER, COMPILED_ATTRIBUTE_RULER
 
@@ -171,41 +175,66 @@ def _passes(tests: tuple[TokenTest, ...], row: Row, strings: StringStore) -> boo
     return True
 
 
-class FastAttributeRuler:
-    """Apply a stock ``AttributeRuler``'s rules through ``CompiledRules``; the same output, sooner."""
+class CompiledAttributeRuler(AttributeRuler):
+    """spaCy's ``AttributeRuler`` whose rules are matched through ``CompiledRules``: the same matches, sooner.
 
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._stock: AttributeRuler | None = None
-        self._rules: CompiledRules | None = None
+    Only the matching is its own; adding rules, setting the attributes, the config and serialisation
+    (``to_disk``, ``from_disk``, bytes) are the stock ruler's. The rules are compiled on first use and
+    again whenever they change; rules of a shape ``CompiledRules`` does not reproduce are matched by
+    the stock ``Matcher``.
+    """
 
-    def adopt(self, stock: AttributeRuler, rules: CompiledRules) -> None:
-        """Apply ``rules`` (compiled from ``stock``) and ``stock``'s own way of setting attributes."""
-        self._stock, self._rules = stock, rules
+    def __init__(
+        self,
+        vocab: Vocab,
+        name: str = ATTRIBUTE_RULER,
+        *,
+        validate: bool = False,
+        scorer: Callable[..., dict[str, Any]] | None = attribute_ruler_score,
+    ) -> None:
+        super().__init__(vocab, name, validate=validate, scorer=scorer)
+        self._compiled: CompiledRules | None = None
+        self._compiled_for: tuple[Matcher, int, int] | None = None  # the matcher and rule counts compiled
 
-    def __call__(self, doc: Doc) -> Doc:
-        if self._stock is None or self._rules is None:
-            raise RuntimeError(f"{self.name} has no rules: adopt() the model's attribute ruler first")
-        self._stock.set_annotations(doc, self._rules.match(doc))  # type: ignore[no-untyped-call]
-        return doc
+    def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        """Return the stock ruler's matches, ``(rule number, match key, start, end)`` in its order."""
+        rules = self.compiled_rules()
+        if rules is None:
+            return cast(list[tuple[int, int, int, int]], super().match(doc))
+        return rules.match(doc)
+
+    def compiled_rules(self) -> CompiledRules | None:
+        """The rules as compiled now, or None when one of them cannot be (the ``Matcher`` matches them)."""
+        # clear() and from_disk() put in a new Matcher, add() adds a rule: compile again after either.
+        counts = (len(self.matcher), len(self.attrs))
+        if self._compiled_for is None or self._compiled_for != (self.matcher, *counts):
+            try:
+                self._compiled = CompiledRules.compile(self)
+            except UnsupportedRule:
+                self._compiled = None
+            self._compiled_for = (self.matcher, *counts)
+        return self._compiled
 
 
-@Language.factory(COMPILED_ATTRIBUTE_RULER)
-def make_fast_attribute_ruler(nlp: Language, name: str) -> FastAttributeRuler:
-    return FastAttributeRuler(name)
+@Language.factory(
+    COMPILED_ATTRIBUTE_RULER,
+    default_config={"validate": False, "scorer": {"@scorers": "spacy.attribute_ruler_scorer.v1"}},
+)
+def make_compiled_attribute_ruler(
+    nlp: Language, name: str, validate: bool, scorer: Callable[..., dict[str, Any]] | None
+) -> CompiledAttributeRuler:
+    """Create an attribute ruler that matches its rules through compiled lookups (configured as spaCy's own)."""
+    return CompiledAttributeRuler(nlp.vocab, name, validate=validate, scorer=scorer)
 
 
-def speed_up_attribute_ruler(nlp: Language, pipe: str = ATTRIBUTE_RULER) -> bool:
-    """Replace ``nlp``'s attribute ruler by ``FastAttributeRuler``; False (and no change) if it can't."""
-    if pipe not in nlp.pipe_names:
-        return False
-    stock = nlp.get_pipe(pipe)
-    if not isinstance(stock, AttributeRuler):
-        return False
-    try:
-        rules = CompiledRules.compile(stock)
-    except UnsupportedRule:
-        return False
-    replacement = cast(FastAttributeRuler, nlp.replace_pipe(pipe, COMPILED_ATTRIBUTE_RULER))
-    replacement.adopt(stock, rules)
-    return True
+def compile_attribute_ruler(nlp: Language) -> CompiledAttributeRuler | None:
+    """Put a ``CompiledAttributeRuler`` with the same rules in place of ``nlp``'s stock attribute ruler.
+
+    Return it, or None (and change nothing) when ``nlp`` has no stock attribute ruler.
+    """
+    if ATTRIBUTE_RULER not in nlp.pipe_names or type(stock := nlp.get_pipe(ATTRIBUTE_RULER)) is not AttributeRuler:
+        return None
+    config = {"validate": stock.validate}
+    compiled = cast(CompiledAttributeRuler, nlp.replace_pipe(ATTRIBUTE_RULER, COMPILED_ATTRIBUTE_RULER, config=config))
+    compiled.add_patterns(stock.patterns)
+    return compiled

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.nlp.extensions import register_extensions
+from app.nlp.gemm import SPACY_GEMM, Gemm, models_use
 from app.nlp.pipes import ACTORS_PIPE, STANCES_PIPE
 from app.nlp.segment import bounded_docs
 from app.nlp.serialize import serialize_doc
@@ -27,19 +28,29 @@ OWN_PIPES = {"actors": ACTORS_PIPE, "stances": STANCES_PIPE}
 log = logging.getLogger("stancewire.pipeline")
 
 
-def load_pipeline(model: str, dictionaries: Sequence[str | Path] = ()) -> Language:
-    """Load the spaCy model, swap in the exact faster attribute ruler, append the Stancewire stages.
+def load_pipeline(
+    model: str,
+    dictionaries: Sequence[str | Path] = (),
+    *,
+    gemm: Gemm = SPACY_GEMM,
+    compiled_attribute_ruler: bool = True,
+) -> Language:
+    """Load the spaCy model and append the Stancewire stages.
 
     ``dictionaries``: user dictionary files merged over the built-in ones (see docs/dictionaries.md).
+    ``gemm``: the matrix multiply the model's layers are built with. ``compiled_attribute_ruler``:
+    match the model's attribute rules through compiled lookups (the same tokens, sooner).
     """
     # Importing the modules registers their @Language.factory components.
     import app.nlp.actors
     import app.nlp.stances  # noqa: F401
-    from app.nlp.attribute_rules import speed_up_attribute_ruler
+    from app.nlp.attribute_rules import compile_attribute_ruler
 
     register_extensions()
-    nlp = spacy.load(model)
-    speed_up_attribute_ruler(nlp)
+    with models_use(gemm):
+        nlp = spacy.load(model)
+    if compiled_attribute_ruler:
+        compile_attribute_ruler(nlp)
     extra = [str(path) for path in dictionaries]
     nlp.add_pipe(ACTORS_PIPE, last=True, config={"dictionaries": extra})
     nlp.add_pipe(STANCES_PIPE, last=True, config={"dictionaries": extra})

@@ -44,7 +44,6 @@ METRICS = (
     "stancewire_batch_size",
     "stancewire_workers",
     "stancewire_worker_restarts_total",
-    "stancewire_worker_gemm",
     "stancewire_rejected_total",
     "stancewire_documents_dropped_total",
     "stancewire_connections",
