@@ -3,8 +3,7 @@
 Each ``attempt`` ends in an ``Attempt``: a line to write, a reason to retry, or a *fatal* reason (the
 service is unreachable or refuses the key), which is not the document's fault. ``RemoteAnalyser``
 checks the service before the first document and recycles its connections; ``LocalAnalyser`` runs
-the service's own pool in this process; ``validate_document`` gives the service's answer to a
-document it would refuse, for ``--local`` and Ray alike.
+the service's own pool in this process, through the service's own request path (app.core.analysis).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from typing import Any, Protocol
 import orjson
 
 from app.batch_input import DATE_FIELD, Document, local_problem
-from app.batch_output import error_line
+from app.batch_output import error_line, result_line
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
@@ -282,41 +281,18 @@ class LocalAnalyser:
         await self._pool.start()
 
     async def attempt(self, document: Document) -> Attempt:
-        from app.api.rendering import render_analysis
-        from app.core.errors import pool_problem
-        from app.core.pool import NotReady, PoolError, QueueFull, WorkerLost
+        from app.core.analysis import ANALYZE_PATH, Refused, analyze_documents, parse_document
+        from app.core.pool import PoolError
 
-        checked = validate_document(document, self.settings, self.takes_date)
-        if isinstance(checked, bytes):
-            return Attempt(line=checked, failed=True)
-        started = time.perf_counter()
+        request = parse_document(document.request(self.takes_date))
         try:
-            outcome = await self._pool.analyze(checked.text, checked.options.include_sentences, checked.date)
-        except PoolError as exc:
-            body, _ = pool_problem(exc)
-            retry = isinstance(exc, QueueFull | WorkerLost | NotReady)
-            return Attempt(line=error_line(document.id, body), failed=True, retry=retry, reason=type(exc).__name__)
-        return Attempt(
-            line=render_analysis(checked, outcome, time.perf_counter() - started, self.settings.model) + b"\n"
-        )
+            (result,) = await analyze_documents([request], self._pool, self.settings, instance=ANALYZE_PATH)
+        except PoolError as exc:  # refused before it was admitted: the queue is full, or the pool stopping
+            result = Refused.of(exc, ANALYZE_PATH)
+        line, failed = result_line(document.id, result)
+        if not isinstance(result, Refused):
+            return Attempt(line=line)
+        return Attempt(line=line, failed=failed, retry=result.transient, reason=type(result.error).__name__)
 
     async def aclose(self, now: bool = False) -> None:
         await self._pool.close(0 if now else None)
-
-
-def validate_document(document: Document, settings: Any, takes_date: bool) -> Any:
-    """The document as an ``AnalyzeRequest`` the service would accept, or its error line (the service's problem)."""
-    from app.api.rendering import check_document
-    from app.core.errors import ProblemError, problem
-    from app.schemas import AnalyzeRequest
-
-    try:
-        request = AnalyzeRequest.model_validate(document.request(takes_date))
-        check_document(request, settings)
-    except ProblemError as exc:
-        errors = [{"loc": ["body", exc.field], "msg": exc.detail, "type": exc.slug}] if exc.field else None
-        body = problem(exc.status, exc.detail, slug=exc.slug, instance="/v1/analyze", errors=errors)
-        return error_line(document.id, body)
-    except ValueError as exc:  # pydantic's ValidationError
-        return error_line(document.id, problem(422, str(exc).splitlines()[0]))
-    return request

@@ -14,11 +14,14 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
 from app.schemas import Meta
+
+if TYPE_CHECKING:
+    from app.core.analysis import DocumentResult
 
 # The keys the service itself puts in an analysis's `meta`; an input field of the same name is kept
 # beside them as `input_<name>` rather than overwriting them.
@@ -34,6 +37,15 @@ def error_line(doc_id: str | None, problem: Mapping[str, Any], meta: Mapping[str
     if meta:
         entry["meta"] = dict(meta)
     return orjson.dumps(entry) + b"\n"
+
+
+def result_line(doc_id: str | None, result: DocumentResult) -> tuple[bytes, bool]:
+    """The output line of a document the service's request path analysed or refused, and whether it failed."""
+    from app.core.analysis import Refused
+
+    if isinstance(result, Refused):
+        return error_line(doc_id, result.problem), True
+    return result.body + b"\n", False
 
 
 def with_meta(line: bytes, meta: Mapping[str, Any]) -> bytes:

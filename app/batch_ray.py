@@ -9,7 +9,7 @@ line ``stancewire batch --local`` writes: the analysis, or ``{"id", "error"}``) 
 
 from __future__ import annotations
 
-import gc
+import asyncio
 import hashlib
 import importlib.util
 import logging
@@ -22,7 +22,6 @@ from typing import Any
 import orjson
 
 from app.batch import Options
-from app.batch_analysers import validate_document
 from app.batch_input import DATE_FIELD, Document, Entry, Invalid, Shard, is_parquet, local_problem, parse_entry
 from app.batch_output import error_line, with_meta
 
@@ -64,23 +63,17 @@ class Analyse:
     """A Ray Data callable class: each actor loads the pipeline once, then analyses batches of rows."""
 
     def __init__(self, lines: bool, shard: Shard, settings: dict[str, Any]) -> None:
+        from app.core.analysis import InProcess
         from app.core.config import Settings
-        from app.nlp.pipeline import load_pipeline
         from app.schemas import AnalyzeRequest
 
         self._lines = lines
         self._shard = shard
         self.settings = Settings(**settings)
         self._takes_date = DATE_FIELD in AnalyzeRequest.model_fields
-        # As a service worker starts: the model loaded with the configured matrix multiply and warmed
-        # once, then moved out of the garbage collector's sight.
-        config = self.settings
-        self._nlp = load_pipeline(
-            config.model, gemm=config.gemm, compiled_attribute_ruler=config.compiled_attribute_ruler
-        )
-        self._nlp("Warm the pipeline up.")
-        gc.collect()
-        gc.freeze()
+        # As a service worker starts: the pipeline loaded and warmed once, out of the collector's sight.
+        self._runner = InProcess(self.settings)
+        asyncio.run(self._runner.prepare())
 
     def __call__(self, batch: Any) -> dict[str, list[Any]]:
         entries = [read_entry(row, self._lines) for row in batch.to_pylist()]
@@ -93,18 +86,16 @@ class Analyse:
         }
 
     def analyse(self, entries: list[Entry]) -> list[tuple[bytes, bool]]:
-        """The output line of each entry, in order: checked, analysed in micro-batches, rendered as the service does."""
+        """The output line of each entry, in order: analysed in micro-batches through the service's request path."""
+        from app.core.analysis import ANALYZE_PATH, parse_document
+
         results: list[tuple[bytes, bool] | None] = [None] * len(entries)
         pending: list[tuple[int, Document, Any]] = []
         for position, entry in enumerate(entries):
             if isinstance(entry, Invalid):
                 results[position] = (error_line(entry.id, entry.problem, entry.meta), True)
-                continue
-            checked = validate_document(entry, self.settings, self._takes_date)
-            if isinstance(checked, bytes):
-                results[position] = (with_meta(checked, entry.meta), True)
             else:
-                pending.append((position, entry, checked))
+                pending.append((position, entry, parse_document(entry.request(self._takes_date), ANALYZE_PATH)))
         for group in self._micro_batches(pending):
             for (position, document, _), line in zip(group, self._run(group), strict=True):
                 results[position] = (with_meta(line[0], document.meta), line[1])
@@ -116,7 +107,7 @@ class Analyse:
         chars = 0
         most_docs, most_chars = self.settings.batch_max_docs, self.settings.batch_max_chars
         for item in pending:
-            size = len(item[2].text)
+            size = len(getattr(item[2], "text", ""))
             if not groups or len(groups[-1]) >= most_docs or chars + size > most_chars:
                 groups.append([])
                 chars = 0
@@ -125,24 +116,16 @@ class Analyse:
         return groups
 
     def _run(self, group: list[tuple[int, Document, Any]]) -> list[tuple[bytes, bool]]:
-        from app.api.rendering import render_analysis
-        from app.core.errors import pool_problem
-        from app.core.pool import ANALYSIS_FAILED_DETAIL, AnalysisFailed, Outcome
-        from app.core.worker import WorkItem, analyze_batch
+        from app.core.analysis import ANALYZE_PATH, Analysed, analyze_documents
 
-        started = time.perf_counter()
-        items = [WorkItem(r.text, r.options.include_sentences, date=r.date) for _, _, r in group]
-        results = analyze_batch(self._nlp, items)
-        elapsed = (time.perf_counter() - started) / max(len(group), 1)
-        lines: list[tuple[bytes, bool]] = []
-        for (_, document, request), result in zip(group, results, strict=True):
-            if "body" not in result:
-                body, _ = pool_problem(AnalysisFailed(ANALYSIS_FAILED_DETAIL))
-                lines.append((error_line(document.id, body), True))
-                continue
-            outcome = Outcome(result["body"], result["tokens"], result["timings"], result["events"], result["kinds"])
-            lines.append((render_analysis(request, outcome, elapsed, self.settings.model) + b"\n", False))
-        return lines
+        requests = [request for _, _, request in group]
+        results = asyncio.run(analyze_documents(requests, self._runner, self.settings, instance=ANALYZE_PATH))
+        return [
+            (result.body + b"\n", False)
+            if isinstance(result, Analysed)
+            else (error_line(document.id, result.problem), True)
+            for (_, document, _), result in zip(group, results, strict=True)
+        ]
 
 
 def _usable_cpus() -> int:
@@ -198,11 +181,13 @@ def run_ray(options: Options) -> int:
         context.enable_progress_bars = options.progress
         resources: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
         actors = workers or max(int(resources.get("CPU", 1)) - 1, 1)
-        base = Settings()
-        settings = {"model": base.model, "gemm": base.gemm, "workers": 1, "log_level": "warning"}
-        settings.update(compiled_attribute_ruler=base.compiled_attribute_ruler)
-        settings.update(max_text_chars=base.max_text_chars, batch_max_docs=base.batch_max_docs)
-        settings.update(batch_max_chars=base.batch_max_chars)
+        # The settings of this run, for actors on other nodes: how to load the pipeline and check documents.
+        settings = Settings().model_dump(
+            mode="json",
+            include={"model", "gemm", "compiled_attribute_ruler", "dictionaries", "max_text_chars"}
+            | {"batch_max_docs", "batch_max_chars"},
+        )
+        settings.update(workers=1, log_level="warning")
         lines = not is_parquet(options.input)
         path = str(options.input.resolve())
         dataset = ray.data.read_text(path) if lines else ray.data.read_parquet(path)

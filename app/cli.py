@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime
 import importlib.util
 import os
 import platform
 import sys
-import time
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from app import __version__
+
+if TYPE_CHECKING:
+    from app.core.analysis import DocumentResult, Refused
+    from app.core.config import Settings
+    from app.schemas import AnalyzeRequest
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 # What `stancewire --help` opens with (the module docstring is for developers).
@@ -45,56 +50,39 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def analyze_locally(
-    texts: Sequence[tuple[str | None, str]],
-    model: str,
-    dictionaries: Sequence[str | Path] = (),
-    date: datetime.date | None = None,
-) -> list[bytes]:
-    """Analyse (id, text) pairs in this process and return v1 response bodies.
+def analyze_locally(documents: Sequence[AnalyzeRequest | Refused], settings: Settings) -> list[DocumentResult]:
+    """Analyse documents in this process, through the service's request path and with its settings."""
+    from app.core.analysis import ANALYZE_PATH, InProcess, analyze_documents
 
-    ``dictionaries``: the user's extra dictionary files; ``date``: the articles' publication date.
-    """
-    from app.api.rendering import render_analysis
-    from app.core.pool import Outcome
-    from app.core.worker import WorkItem, analyze_batch
-    from app.nlp.pipeline import load_pipeline
-    from app.schemas import AnalyzeRequest
-
-    nlp = load_pipeline(model, dictionaries)
-    started = time.perf_counter()
-    results = analyze_batch(nlp, [WorkItem(text, include_sentences=False, date=date) for _, text in texts])
-    elapsed = time.perf_counter() - started
-    bodies = []
-    for (doc_id, text), result in zip(texts, results, strict=True):
-        if "body" not in result:
-            raise RuntimeError(f"analysis failed: {result.get('error')}")
-        outcome = Outcome(result["body"], result["tokens"], result["timings"], result["events"], result["kinds"])
-        request = AnalyzeRequest(text=text, id=doc_id, date=date)
-        bodies.append(render_analysis(request, outcome, elapsed / len(texts), model))
-    return bodies
+    return asyncio.run(analyze_documents(documents, InProcess(settings), settings, instance=ANALYZE_PATH))
 
 
 def _analyze(args: argparse.Namespace) -> int:
+    from app.core.analysis import Refused, parse_document
     from app.core.config import Settings
 
     text = sys.stdin.read() if args.file in (None, "-") else Path(args.file).read_text("utf-8")
-    if not text.strip():
-        print("stancewire analyze: the text is blank", file=sys.stderr)
-        return 2
     settings = Settings()
-    (body,) = analyze_locally([(args.id, text)], settings.model, settings.dictionaries, args.date)
-    sys.stdout.buffer.write(orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2) + b"\n")
+    (result,) = analyze_locally([parse_document({"text": text, "id": args.id, "date": args.date})], settings)
+    if isinstance(result, Refused):
+        print(f"stancewire analyze: {result.problem['detail']}", file=sys.stderr)
+        return 2 if result.problem["status"] < 500 else 1
+    sys.stdout.buffer.write(orjson.dumps(orjson.loads(result.body), option=orjson.OPT_INDENT_2) + b"\n")
     return 0
 
 
 def _openapi(args: argparse.Namespace) -> int:
     from app.api.examples import EXAMPLE_ID, RESPONSE_EXAMPLE_FILE, SEED_SENTENCE, analyze_response_example
+    from app.core.analysis import Analysed
     from app.core.config import Settings
+    from app.schemas import AnalyzeRequest
 
     if args.refresh_example:
-        (body,) = analyze_locally([(EXAMPLE_ID, SEED_SENTENCE)], Settings().model)
-        example = orjson.loads(body)
+        (result,) = analyze_locally([AnalyzeRequest(text=SEED_SENTENCE, id=EXAMPLE_ID)], Settings())
+        if not isinstance(result, Analysed):
+            print(f"stancewire openapi: the example was not analysed: {result.problem['detail']}", file=sys.stderr)
+            return 1
+        example = orjson.loads(result.body)
         example["meta"]["elapsed_ms"] = round(example["meta"]["elapsed_ms"])
         target = Path(__file__).parent / "api" / RESPONSE_EXAMPLE_FILE
         target.write_bytes(orjson.dumps(example, option=orjson.OPT_INDENT_2) + b"\n")

@@ -7,10 +7,14 @@ import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
+import httpx
+import orjson
 import pytest
 
 from app import __version__
+from app.api.examples import SEED_SENTENCE
 from app.cli import PLOT_EXTRA, build_parser, main, version_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,3 +105,32 @@ def test_the_runtime_lock_leaves_matplotlib_to_the_plot_extra() -> None:
     runtime = (ROOT / "requirements.lock").read_text("utf-8")
     assert "\nmatplotlib==" not in runtime
     assert "\nmatplotlib==" in (ROOT / "requirements-dev.lock").read_text("utf-8")
+
+
+def _analyze(text: str, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "app.cli", "analyze", *args]
+    return subprocess.run(command, input=text, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+
+
+def _timeless(body: dict[str, Any]) -> dict[str, Any]:
+    return {**body, "meta": {k: v for k, v in body["meta"].items() if k != "elapsed_ms"}}
+
+
+@pytest.mark.anyio
+async def test_analyze_prints_what_post_v1_analyze_answers(client: httpx.AsyncClient) -> None:
+    result = _analyze(SEED_SENTENCE, "--id", "cli", "--date", "2022-03-01")
+    assert result.returncode == 0, result.stderr
+    request = {"id": "cli", "text": SEED_SENTENCE, "date": "2022-03-01"}
+    answered = (await client.post("/v1/analyze", json=request)).json()
+    assert _timeless(orjson.loads(result.stdout)) == _timeless(answered)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("  \n", "`text` is blank."), ("Talks \x00 stalled.", "`text` contains a NUL character.")],
+)
+def test_analyze_refuses_what_the_service_refuses_with_its_reason(text: str, message: str) -> None:
+    result = _analyze(text)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"stancewire analyze: {message}"
+    assert result.stdout == ""

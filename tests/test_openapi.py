@@ -13,8 +13,10 @@ from spacy.language import Language
 
 from app.api.examples import EXAMPLE_ID, SEED_SENTENCE, analyze_response_example
 from app.cli import analyze_locally
+from app.core.analysis import Analysed
 from app.main import create_app
-from tests.conftest import MODEL, make_settings
+from app.schemas import AnalyzeRequest
+from tests.conftest import make_settings
 from tests.live import live_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,8 +49,9 @@ def test_every_schema_field_is_described() -> None:
 
 def test_response_example_is_the_real_analysis_of_the_request_example(nlp: Language) -> None:
     del nlp  # loaded once per session; analyze_locally loads its own copy of the same model
-    (body,) = analyze_locally([(EXAMPLE_ID, SEED_SENTENCE)], MODEL)
-    real = orjson.loads(body)
+    (result,) = analyze_locally([AnalyzeRequest(text=SEED_SENTENCE, id=EXAMPLE_ID)], make_settings())
+    assert isinstance(result, Analysed)
+    real = orjson.loads(result.body)
     example = analyze_response_example()
     assert example, "run `make openapi` to generate the response example"
     real["meta"].pop("elapsed_ms")

@@ -1,23 +1,38 @@
-"""Analysis shared by the routes that take documents: batch analysis and the stance network."""
+"""What the routes that take documents share: the pool bound to a request, and their answers."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Sequence
 from typing import TypeVar
 
 from starlette.requests import Request
+from starlette.responses import Response
 
-from app.api.rendering import check_document, problem_entry, record_outcome, render_analysis
+from app.core.analysis import Analysed, DocumentResult
 from app.core.config import Settings
-from app.core.errors import ProblemError, pool_problem, problem
-from app.core.metrics import Metrics
+from app.core.errors import ProblemError, problem_response, retry_headers
 from app.core.middleware import ClientDisconnected
-from app.core.pool import CLIENT_GONE, Document, PoolError, WorkerPool
+from app.core.pool import CLIENT_GONE, PoolError, WorkerPool
+from app.core.worker import Outcome, WorkItem
 from app.schemas import AnalyzeRequest
 
 T = TypeVar("T")
+JSON = "application/json"
+
+
+class ConnectedPool:
+    """The worker pool, for one request: its documents are dropped when its client disconnects."""
+
+    def __init__(self, pool: WorkerPool, request: Request) -> None:
+        self.pool = pool
+        self.request = request
+
+    async def prepare(self) -> None:
+        await self.pool.prepare()
+
+    async def analyze_many(self, items: Sequence[WorkItem]) -> list[Outcome | PoolError]:
+        return await while_connected(self.request, self.pool.analyze_many(items))
 
 
 async def while_connected(request: Request, work: Awaitable[T]) -> T:
@@ -49,35 +64,8 @@ def check_batch_size(documents: Sequence[AnalyzeRequest], settings: Settings) ->
         raise ProblemError(413, f"A batch holds at most {settings.max_batch} documents.", field="documents")
 
 
-async def analyze_documents(
-    request: Request, documents: Sequence[AnalyzeRequest], pool: WorkerPool, settings: Settings, metrics: Metrics
-) -> list[bytes]:
-    """Analyse documents on the pool; return one JSON entry per document, in order.
-
-    Each entry is a v1 analysis, or ``{"id", "error": <problem>}`` for a document that was
-    refused or failed: one bad document never fails the others.
-    """
-    entries: list[bytes | None] = []
-    admitted: list[int] = []
-    for index, document in enumerate(documents):
-        try:
-            check_document(document, settings)
-        except ProblemError as exc:
-            entries.append(problem_entry(document.id, problem(exc.status, exc.detail, slug=exc.slug)))
-            continue
-        entries.append(None)
-        admitted.append(index)
-    started = time.perf_counter()
-    items = [Document(documents[i].text, documents[i].options.include_sentences, documents[i].date) for i in admitted]
-    outcomes = await while_connected(request, pool.analyze_many(items)) if items else []
-    elapsed = time.perf_counter() - started
-    for index, outcome in zip(admitted, outcomes, strict=True):
-        document = documents[index]
-        if isinstance(outcome, PoolError):
-            body, reason = pool_problem(outcome)
-            metrics.rejected.labels(reason=reason).inc()
-            entries[index] = problem_entry(document.id, body)
-        else:
-            record_outcome(metrics, outcome)
-            entries[index] = render_analysis(document, outcome, elapsed, settings.model)
-    return [entry for entry in entries if entry is not None]
+def answer(result: DocumentResult, settings: Settings) -> Response:
+    """The response to a one-document request: the analysis, or its problem (with Retry-After where due)."""
+    if isinstance(result, Analysed):
+        return Response(result.body, media_type=JSON)
+    return problem_response(result.problem, headers=retry_headers(result.problem["status"], settings.retry_after_s))

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
 from starlette.responses import Response
 
 from app.core.logging import request_id_var
 from app.core.pool import AnalysisFailed, AnalysisTimeout, NotReady, PoolError, QueueFull, WorkerLost
 from app.core.security import WWW_AUTHENTICATE
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("stancewire.errors")
@@ -72,10 +75,34 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
     return Response(orjson.dumps(body), status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
-def pool_problem(error: PoolError, instance: str | None = None) -> tuple[dict[str, Any], str]:
-    """Return the problem document for a pool failure and its rejection reason."""
-    status, slug, reason = _POOL_STATUS.get(type(error), (500, "error", "error"))
-    return problem(status, str(error), slug=slug, instance=instance), reason
+def problem_of(error: ProblemError | PoolError, instance: str | None = None) -> dict[str, Any]:
+    """Return the problem document for a refused document.
+
+    With ``instance`` (the path of the request it answers) a refusal of a field names the field in
+    ``errors``; without (an entry of a batch answer) it carries neither.
+    """
+    if isinstance(error, ProblemError):
+        named = error.field is not None and instance is not None
+        errors = [{"loc": ["body", error.field], "msg": error.detail, "type": error.slug}] if named else None
+        return problem(error.status, error.detail, slug=error.slug, instance=instance, errors=errors)
+    status, slug, _ = _POOL_STATUS.get(type(error), (500, "error", "error"))
+    return problem(status, str(error), slug=slug, instance=instance)
+
+
+def rejection_reason(error: PoolError) -> str:
+    """The ``reason`` label under which ``stancewire_rejected_total`` counts a pool failure."""
+    return _POOL_STATUS.get(type(error), (500, "error", "error"))[2]
+
+
+def invalid_body_problem(errors: Sequence[Mapping[str, Any]], instance: str | None) -> dict[str, Any]:
+    """The 422 problem for a body that fails validation: every offending field, none of its (possibly huge) input."""
+    listed = [
+        {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e.get("type")}
+        for e in errors
+    ]
+    first = listed[0] if listed else {"loc": [], "msg": "invalid body"}
+    detail = f"{'.'.join(first['loc'])}: {first['msg']}" if first["loc"] else str(first["msg"])
+    return problem(422, detail, instance=instance, errors=listed)
 
 
 def retry_headers(status: int, retry_after: int) -> dict[str, str] | None:
@@ -83,31 +110,18 @@ def retry_headers(status: int, retry_after: int) -> dict[str, str] | None:
     return {"Retry-After": str(retry_after)} if status in (429, 503) else None
 
 
-def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    """Return the offending fields without echoing their (possibly huge) input."""
-    return [
-        {"loc": [str(part) for part in err.get("loc", ())], "msg": str(err.get("msg", "")), "type": err.get("type")}
-        for err in exc.errors()
-    ]
-
-
 def install_error_handlers(app: FastAPI) -> None:
     """Answer every error as a problem document, never a stack trace."""
+    from fastapi.exceptions import RequestValidationError
 
     @app.exception_handler(ProblemError)
     async def _problem_error(request: Request, exc: ProblemError) -> Response:
-        errors = [{"loc": ["body", exc.field], "msg": exc.detail, "type": exc.slug}] if exc.field else None
         headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if exc.status == 401 else None
-        return problem_response(
-            problem(exc.status, exc.detail, slug=exc.slug, instance=request.url.path, errors=errors), headers=headers
-        )
+        return problem_response(problem_of(exc, request.url.path), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        errors = validation_errors(exc)
-        first = errors[0] if errors else {"loc": [], "msg": "invalid body"}
-        detail = f"{'.'.join(first['loc'])}: {first['msg']}" if first["loc"] else str(first["msg"])
-        return problem_response(problem(422, detail, instance=request.url.path, errors=errors))
+        return problem_response(invalid_body_problem(exc.errors(), request.url.path))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -118,8 +132,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PoolError)
     async def _pool(request: Request, exc: PoolError) -> Response:
         settings = request.app.state.settings
-        body, reason = pool_problem(exc, request.url.path)
-        request.app.state.metrics.rejected.labels(reason=reason).inc()
+        body = problem_of(exc, request.url.path)
+        request.app.state.metrics.rejected.labels(reason=rejection_reason(exc)).inc()
         return problem_response(body, headers=retry_headers(body["status"], settings.retry_after_s))
 
     @app.exception_handler(Exception)

@@ -10,22 +10,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import datetime
+import dataclasses
 import logging
 import math
 import multiprocessing
 import os
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
-from typing import Any, NamedTuple
 
 from app.core.config import Settings
 from app.core.logging import request_id_var
-from app.core.worker import DROPPED, READY, WorkerOptions, WorkItem, worker_main
+from app.core.worker import (
+    Batch,
+    Done,
+    Dropped,
+    Failed,
+    Outcome,
+    PipelineOptions,
+    Ready,
+    Result,
+    StartFailed,
+    Stop,
+    WorkerOptions,
+    WorkItem,
+    worker_main,
+)
 
 log = logging.getLogger("stancewire.pool")
 # What a client learns of a failed analysis; the details are in the worker's log line of the request.
@@ -56,16 +68,13 @@ class AnalysisFailed(PoolError):
     """The pipeline raised on this document (the worker logged the traceback)."""
 
 
-@dataclass(slots=True)
-class Outcome:
-    """A worker's plain result for one document."""
-
-    body: bytes
-    tokens: int
-    timings: dict[str, float]
-    events: dict[str, int]
-    kinds: dict[str, int]
-    queued_s: float = 0.0
+def outcome_of(result: Result) -> Outcome | PoolError:
+    """A worker's result as the pool answers it: the outcome, or why the document was not analysed."""
+    if isinstance(result, Outcome):
+        return result
+    if isinstance(result, Failed):
+        return AnalysisFailed(ANALYSIS_FAILED_DETAIL)
+    return NotReady("the service is shutting down")
 
 
 # Why a document was dropped: its request went away (the client disconnected, or the server gave up on
@@ -73,24 +82,16 @@ class Outcome:
 CLIENT_GONE, DEADLINE, SHUTDOWN = "client_gone", "deadline", "shutdown"
 
 
-class Document(NamedTuple):
-    """A document to analyse: its text, whether to return its sentences, and the article's date."""
-
-    text: str
-    include_sentences: bool = False
-    date: datetime.date | None = None
-
-
 @dataclass(slots=True)
 class _Job:
-    text: str
-    include_sentences: bool
+    item: WorkItem
     future: asyncio.Future[Outcome]
-    request_id: str | None
-    date: datetime.date | None
-    enqueued: float = field(default_factory=time.perf_counter)
     slot: tuple[_Worker, int] | None = None  # the worker and batch position while a worker holds it
     dropped: str | None = None
+
+    @property
+    def chars(self) -> int:
+        return len(self.item.text)
 
 
 class _WorkerDied(Exception):
@@ -116,30 +117,37 @@ class _Worker:
         child_conn.close()
         self.pid = self.process.pid
 
-    def wait_ready(self, timeout: float) -> dict[str, Any]:
+    def wait_ready(self, timeout: float) -> Ready:
         """Block until the worker has loaded the model; return what it reports about itself."""
         ready = wait([self.conn, self.process.sentinel], timeout)
         if self.conn not in ready:
             raise _WorkerDied("worker did not start")
-        status, info = self.conn.recv()
-        if status != READY:
-            raise _WorkerDied(f"worker failed to start: {info}")
-        return dict(info)
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise _WorkerDied("worker died while starting") from exc
+        if isinstance(message, StartFailed):
+            raise _WorkerDied(f"worker failed to start: {message.reason}")
+        if not isinstance(message, Ready):
+            raise _WorkerDied(f"worker sent {type(message).__name__} instead of Ready")
+        return message
 
-    def run(self, items: list[WorkItem], timeout: float) -> list[dict[str, Any]]:
+    def run(self, items: list[WorkItem], timeout: float) -> list[Result]:
         """Send one batch and block until its results come back or the worker dies."""
         try:
-            self.conn.send(items)
+            self.conn.send(Batch(items))
         except (BrokenPipeError, OSError) as exc:
             raise _WorkerDied("pipe closed") from exc
         ready = wait([self.conn, self.process.sentinel], timeout)
-        if self.conn in ready:
-            try:
-                results: list[dict[str, Any]] = self.conn.recv()
-                return results
-            except (EOFError, OSError) as exc:
-                raise _WorkerDied("pipe closed mid-result") from exc
-        raise _WorkerDied("worker died" if ready else "worker hung past the hard deadline")
+        if self.conn not in ready:
+            raise _WorkerDied("worker died" if ready else "worker hung past the hard deadline")
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise _WorkerDied("pipe closed mid-result") from exc
+        if not isinstance(message, Done) or len(message.results) != len(items):
+            raise _WorkerDied(f"worker sent {type(message).__name__} instead of a result per document")
+        return message.results
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -147,7 +155,7 @@ class _Worker:
     def stop(self, grace: float) -> None:
         """Ask the worker to exit, then kill it if it does not."""
         with contextlib.suppress(OSError):
-            self.conn.send(None)
+            self.conn.send(Stop())
         self.process.join(grace)
         if self.process.is_alive():
             self.process.kill()
@@ -261,14 +269,17 @@ class WorkerPool:
 
     # -- admission -----------------------------------------------------------------------
 
-    async def analyze(self, text: str, include_sentences: bool = False, date: datetime.date | None = None) -> Outcome:
+    async def prepare(self) -> None:
+        """Nothing to do: ``start()`` readied the workers."""
+
+    async def analyze(self, text: str) -> Outcome:
         """Analyse one text; raise a ``PoolError`` subclass when it cannot be done."""
-        (outcome,) = await self.analyze_many([Document(text, include_sentences, date)])
+        (outcome,) = await self.analyze_many([WorkItem(text)])
         if isinstance(outcome, PoolError):
             raise outcome
         return outcome
 
-    async def analyze_many(self, items: Sequence[Document | tuple[str, bool]]) -> list[Outcome | PoolError]:
+    async def analyze_many(self, items: Sequence[WorkItem]) -> list[Outcome | PoolError]:
         """Admit all of ``items`` at once (or none), and return each one's outcome in order.
 
         A single document is admitted or refused (429) at once. A batch that does not fit waits for
@@ -283,8 +294,7 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         # The worker logs a failure with the id of the request it came with.
         request_id = request_id_var.get()
-        documents = [Document(*item) for item in items]
-        jobs = [_Job(d.text, d.include_sentences, loop.create_future(), request_id, d.date) for d in documents]
+        jobs = [_Job(dataclasses.replace(item, request_id=request_id), loop.create_future()) for item in items]
         for job in jobs:
             self._queue.put_nowait(job)
         self._quiet.clear()
@@ -363,7 +373,7 @@ class WorkerPool:
                 continue
             # Jobs the dispatcher holds are neither queued nor in flight: keep them visible, so
             # that close() never mistakes them for a drained pool and can fail them at the end.
-            batch, chars = [first], len(first.text)
+            batch, chars = [first], first.chars
             self._held = batch
             worker = await self._live_worker()
             # Take a fair share of what is waiting, not all of it: one worker running a batch that
@@ -384,11 +394,11 @@ class WorkerPool:
                     break
                 if job.future.done():
                     continue
-                if chars + len(job.text) > self._settings.batch_max_chars:
+                if chars + job.chars > self._settings.batch_max_chars:
                     self._carry = job
                     break
                 batch.append(job)
-                chars += len(job.text)
+                chars += job.chars
             self._held = []
             batch = [job for job in batch if not job.future.done()]  # dropped while the batch was assembled
             if not batch:
@@ -413,10 +423,9 @@ class WorkerPool:
     async def _run(self, worker: _Worker, batch: list[_Job]) -> None:
         self._hooks.on_batch(len(batch))
         self._report()
-        sent = time.perf_counter()
         hard_deadline = self._settings.timeout_s * 3
         try:
-            items = [WorkItem(job.text, job.include_sentences, job.request_id, job.date) for job in batch]
+            items = [job.item for job in batch]
             loop = asyncio.get_running_loop()
             results = await loop.run_in_executor(self._threads, worker.run, items, hard_deadline)
         except _WorkerDied as exc:
@@ -429,23 +438,15 @@ class WorkerPool:
             self._schedule_replacement(worker)
         else:
             for job, result in zip(batch, results, strict=True):
-                if DROPPED in result:
+                if isinstance(result, Dropped):
                     self._hooks.on_dropped(job.dropped or SHUTDOWN)
                 if job.future.done():
                     continue
-                if "body" in result:
-                    job.future.set_result(
-                        Outcome(
-                            body=result["body"],
-                            tokens=result["tokens"],
-                            timings=result["timings"],
-                            events=result["events"],
-                            kinds=result["kinds"],
-                            queued_s=sent - job.enqueued,
-                        )
-                    )
+                outcome = outcome_of(result)
+                if isinstance(outcome, PoolError):
+                    job.future.set_exception(outcome)
                 else:
-                    job.future.set_exception(AnalysisFailed(ANALYSIS_FAILED_DETAIL))
+                    job.future.set_result(outcome)
             self._idle.put_nowait(worker)
         finally:
             for job in batch:
@@ -459,12 +460,9 @@ class WorkerPool:
     async def _spawn(self) -> _Worker:
         self._serial += 1
         options = WorkerOptions(
-            model=self._settings.model,
+            pipeline=PipelineOptions.from_settings(self._settings),
             niceness=self._settings.worker_niceness,
-            gemm=self._settings.gemm,
-            compiled_attribute_ruler=self._settings.compiled_attribute_ruler,
             log_level=self._settings.log_level,
-            dictionaries=tuple(str(path) for path in self._settings.dictionaries),
             max_batch=self._settings.batch_max_docs,
             parent_pid=os.getpid(),
         )
@@ -477,7 +475,7 @@ class WorkerPool:
             self._workers.remove(worker)
             await asyncio.to_thread(worker.kill)
             raise
-        log.info("worker %s ready: model %s, gemm %s", worker.pid, info["model"], self._settings.gemm)
+        log.info("worker %s ready: model %s, gemm %s", worker.pid, info.model, self._settings.gemm)
         return worker
 
     def _schedule_replacement(self, dead: _Worker) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request
@@ -10,8 +9,8 @@ from starlette.responses import Response
 
 from app.api.deps import MetricsDep, PoolDep, SettingsDep, require_api_key
 from app.api.examples import analyze_request_example, analyze_response_example
-from app.api.rendering import check_document, record_outcome, render_analysis
-from app.api.service import analyze_documents, check_batch_size, while_connected
+from app.api.service import JSON, ConnectedPool, answer, check_batch_size
+from app.core.analysis import analyze_documents, batch_entry
 from app.schemas import AnalyzeRequest, AnalyzeResponse, BatchRequest, BatchResponse, Problem
 
 router = APIRouter(prefix="/v1", tags=["analysis"], dependencies=[Depends(require_api_key)])
@@ -32,7 +31,6 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         504: "The analysis took longer than STANCEWIRE_TIMEOUT_S.",
     }.items()
 }
-_JSON = "application/json"
 
 
 @router.post(
@@ -40,7 +38,7 @@ _JSON = "application/json"
     operation_id="analyze",
     response_model=AnalyzeResponse,
     responses={
-        200: {"content": {_JSON: {"example": analyze_response_example()}}, "description": "The analysis."},
+        200: {"content": {JSON: {"example": analyze_response_example()}}, "description": "The analysis."},
         **PROBLEM_RESPONSES,
     },
 )
@@ -52,12 +50,9 @@ async def analyze(
     metrics: MetricsDep,
 ) -> Response:
     """Analyse one article and return its actors and stances."""
-    check_document(document, settings)
-    started = time.perf_counter()
-    analysis = pool.analyze(document.text, document.options.include_sentences, document.date)
-    outcome = await while_connected(request, analysis)
-    record_outcome(metrics, outcome)
-    return Response(render_analysis(document, outcome, time.perf_counter() - started, settings.model), media_type=_JSON)
+    runner = ConnectedPool(pool, request)
+    (result,) = await analyze_documents([document], runner, settings, metrics=metrics, instance=request.url.path)
+    return answer(result, settings)
 
 
 @router.post(
@@ -71,5 +66,6 @@ async def analyze_batch(
 ) -> Response:
     """Analyse several articles; a document that fails never fails the others."""
     check_batch_size(batch.documents, settings)
-    entries = await analyze_documents(request, batch.documents, pool, settings, metrics)
-    return Response(b'{"results":[' + b",".join(entries) + b"]}", media_type=_JSON)
+    results = await analyze_documents(batch.documents, ConnectedPool(pool, request), settings, metrics=metrics)
+    entries = [batch_entry(document.id, result) for document, result in zip(batch.documents, results, strict=True)]
+    return Response(b'{"results":[' + b",".join(entries) + b"]}", media_type=JSON)

@@ -12,7 +12,8 @@ from starlette.responses import Response
 
 from app.api.deps import MetricsDep, PoolDep, SettingsDep, require_api_key
 from app.api.routes.analyze import PROBLEM_RESPONSES
-from app.api.service import analyze_documents, check_batch_size
+from app.api.service import ConnectedPool, check_batch_size
+from app.core.analysis import analyze_documents, batch_entry
 from app.core.config import Settings
 from app.core.errors import ProblemError
 from app.network import Level, build_network
@@ -41,8 +42,12 @@ async def build_stance_network(
     entries: list[dict[str, Any]]
     if request.documents is not None:
         check_batch_size(request.documents, settings)
-        analysed = await analyze_documents(http_request, request.documents, pool, settings, metrics)
-        entries = [orjson.loads(entry) for entry in analysed]
+        runner = ConnectedPool(pool, http_request)
+        results = await analyze_documents(request.documents, runner, settings, metrics=metrics)
+        entries = [
+            orjson.loads(batch_entry(document.id, result))
+            for document, result in zip(request.documents, results, strict=True)
+        ]
     else:
         entries = [analysis.model_dump() for analysis in request.analyses or []]
     check_network_size(entries, settings, request.max_evidence)
