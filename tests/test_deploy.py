@@ -43,8 +43,8 @@ CHECKS = DEPLOY / "checks"
 ALERTS = DEPLOY / "prometheus" / "alerts.yml"
 DASHBOARD = DEPLOY / "grafana" / "dashboards" / "stancewire.json"
 VENV_BIN = Path(sys.executable).parent
-# Where every alert's runbook_url points: the README of the project's repository, by heading anchor.
-RUNBOOK_BASE = "https://github.com/stancewire/stancewire/blob/main/README.md"
+# Where every alert's runbook_url points: docs/operations.md in the project's repository, by heading anchor.
+RUNBOOK_BASE = "https://github.com/stancewire/stancewire/blob/main/docs/operations.md"
 
 # Grafana's built-in variables, as a 1 s scrape interval makes them.
 GRAFANA_INTERVALS = {"$__rate_interval": "1m", "$__interval": "15s", "$__range": "5m"}
@@ -125,10 +125,10 @@ def test_alerts_carry_summary_description_and_runbook() -> None:
             assert rule["labels"]["severity"] in {"warning", "critical"}, rule["alert"]
 
 
-def test_runbooks_exist_in_readme() -> None:
-    readme = ROOT / "README.md"
+def test_runbooks_exist_in_the_operations_docs() -> None:
+    readme = ROOT / "docs" / "operations.md"
     if not readme.exists():
-        pytest.fail("README.md is missing")
+        pytest.fail("docs/operations.md is missing")
     anchors = set()
     in_code = False
     for line in readme.read_text().splitlines():
@@ -140,7 +140,7 @@ def test_runbooks_exist_in_readme() -> None:
     for group in yaml.safe_load(ALERTS.read_text())["groups"]:
         for rule in group["rules"]:
             anchor = rule["annotations"]["runbook_url"].split("#", 1)[1]
-            assert anchor in anchors, f"README.md has no runbook heading for #{anchor} ({rule['alert']})"
+            assert anchor in anchors, f"docs/operations.md has no runbook heading for #{anchor} ({rule['alert']})"
 
 
 def test_yamllint_deploy() -> None:

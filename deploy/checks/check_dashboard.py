@@ -29,7 +29,7 @@ DASHBOARDS = DEPLOY / "grafana" / "dashboards"
 PROVISIONING = DEPLOY / "grafana" / "provisioning"
 COMPOSE = DEPLOY / "compose" / "docker-compose.yml"
 
-# Every metric the service exports (see the README's metrics reference).
+# Every metric the service exports (see the metrics reference in docs/operations.md).
 METRICS = (
     "stancewire_requests_total",
     "stancewire_request_duration_seconds",

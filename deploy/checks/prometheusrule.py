@@ -26,7 +26,7 @@ HEADER = """\
 #
 # The Prometheus Operator loads it when it carries the labels of your
 # Prometheus's ruleSelector (kube-prometheus-stack: release: <its release name>);
-# add them here or with a kustomize patch. Runbooks: the README's Operations section.
+# add them here or with a kustomize patch. Runbooks: docs/operations.md.
 """
 
 
