@@ -156,3 +156,40 @@ def test_where_a_report_is_made_lends_no_country(nlp: Language, text: str, place
 def test_the_doer_is_found_through_parser_slips(nlp: Language, text: str, holder: str, event: str, target: str) -> None:
     # A subject hung from the auxiliary ("is mediating"); a date after "on" taken for the controller.
     find(stances(nlp, text), event, holder, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Turkey called off a planned visit to Athens by its foreign minister.", "TUR", "GRC"),
+        ("Brazil cancelled a summit with Argentina scheduled for next week.", "BRA", "ARG"),
+    ],
+)
+def test_a_cancelled_meeting_is_a_rejection(nlp: Language, text: str, holder: str, target: str) -> None:
+    # PLOVER (SANCTION, potential ambiguities): "Cancellation of meetings are REJECT".
+    found = stances(nlp, text)
+    find(found, "REJECT", holder, target)
+    assert not [s for s in found if s["event"] == "SANCTION"], found
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Serbia brushed aside Croatian objections to the new railway.", "SRB", "HRV"),
+        ("Myanmar's junta barred a United Nations envoy from entering the country.", "MMR", "IGO"),
+        ("Venezuela refused to let Brazilian observers monitor the vote.", "VEN", "BRA"),
+    ],
+)
+def test_refusals_and_dismissals_find_whom_they_refuse(nlp: Language, text: str, holder: str, target: str) -> None:
+    find(stances(nlp, text), "REJECT", holder, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "event"),
+    [
+        ("Al-Shabaab claimed responsibility for a suicide bombing in a market in Kenya.", "SOM", "ASSAULT"),
+        ("Egyptian police carried out a wave of arrests of Muslim Brotherhood members.", "EGY", "COERCE"),
+    ],
+)
+def test_a_relaying_noun_passes_the_act_to_its_verbs_subject(nlp: Language, text: str, holder: str, event: str) -> None:
+    find(stances(nlp, text), event, holder)

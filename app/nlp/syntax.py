@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 
 from spacy.tokens import Token
 
@@ -194,8 +194,12 @@ def noun_owner(noun: Token, depth: int = 0) -> Token | None:
     return agent(governor, depth + 1) if governor is not None else None
 
 
-def light_governor(noun: Token) -> Token | None:
-    """Return the verb a noun phrase is the object of ("held talks", "staged a strike", "called for a ceasefire")."""
+def light_governor(noun: Token, through: Container[str] = ()) -> Token | None:
+    """Return the verb a noun phrase is the object of ("held talks", "staged a strike", "called for a ceasefire").
+
+    ``through``: nouns that only relay an act to the verb above them ("claimed responsibility for the
+    bombing", "carried out a wave of arrests"): the walk goes on from such a noun.
+    """
     current = noun
     for _ in range(MAX_CLIMB):
         if current.dep_ in ("compound", "conj", "appos", "nmod", "amod") and current.head.i != current.i:
@@ -205,6 +209,9 @@ def light_governor(noun: Token) -> Token | None:
             return current.head if current.head.pos_ in ("VERB", "AUX") else None
         if current.dep_ == "pobj" and current.head.dep_ in ("prep", "agent"):
             governor = current.head.head
+            if governor.pos_ in ("NOUN", "PROPN") and governor.lemma_.lower() in through:
+                current = governor
+                continue
             return governor if governor.pos_ in ("VERB", "AUX") else None
         return None
     return None

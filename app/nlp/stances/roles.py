@@ -86,14 +86,14 @@ def role_tokens(match: Match, role: str) -> list[Token]:
     if role == "by":
         return syntax.prep_objects(token, {"by", "from"})
     if role == "governor_subj":
-        governor = syntax.light_governor(token)
+        governor = syntax.light_governor(token, load_lexicon().cues.relay_nouns)
         if governor is None or _suffers(governor):
             return []  # "civilians died in a bombing", "were wounded in an attack": they suffered it
         found = syntax.agent(governor)
         return [found] if found is not None else []
     if role == "governor_victim":
         # "five civilians died in a suicide bombing": who suffered what the noun names.
-        governor = syntax.light_governor(token)
+        governor = syntax.light_governor(token, load_lexicon().cues.relay_nouns)
         return syntax.children(governor, "nsubj", "nsubjpass") if governor is not None and _suffers(governor) else []
     if role == "governor_obj":
         # "placed X under house arrest": the noun's act falls on the object of the verb it hangs from.
@@ -102,7 +102,7 @@ def role_tokens(match: Match, role: str) -> list[Token]:
     if role == "comp_subj":
         return [s for c in complement_clauses(token) if (s := syntax.finite_subject(c)) is not None]
     if role == "comp_target":
-        return complement_targets(token)
+        return complement_targets(token, load_lexicon().cues.causatives)
     if role == "condition_subj":
         return condition_subjects(token, load_lexicon().cues)
     if role == "between":
