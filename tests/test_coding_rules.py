@@ -193,3 +193,13 @@ def test_refusals_and_dismissals_find_whom_they_refuse(nlp: Language, text: str,
 )
 def test_a_relaying_noun_passes_the_act_to_its_verbs_subject(nlp: Language, text: str, holder: str, event: str) -> None:
     find(stances(nlp, text), event, holder)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Al-Shabaab claimed responsibility for a suicide bombing in Mogadishu.", "Boko Haram fighters attacked a village."],
+)
+def test_a_listed_organisation_the_ner_calls_a_person_is_one_actor(nlp: Language, text: str) -> None:
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    assert not [a for a in analysis["actors"] if a["kind"] == "person"], analysis["actors"]

@@ -169,7 +169,13 @@ class ActorBuilder:
         """Return the tokens that head a person, group or organisation phrase."""
         heads = set(self.by_head)
         named = {i for n in self.names if n.entry.type in {"country", "seat"} for i in range(n.start, n.end)}
+        organisations = {i for n in self.names if n.entry.type == "org" for i in range(n.start, n.end)}
         for ent in self.ents:
+            if ent.label_ == "PERSON" and ent.root.i in organisations:
+                # "Al-Shabaab" tagged as a person is the listed organisation, built from its name.
+                for t in ent:
+                    self.person_ents.pop(t.i, None)
+                continue
             if self.inside_lexical_phrase(ent):
                 # "Defence Minister", "Riot police": the NER took a word of a title or group noun for a name.
                 for t in ent:
