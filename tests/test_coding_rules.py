@@ -197,9 +197,32 @@ def test_a_relaying_noun_passes_the_act_to_its_verbs_subject(nlp: Language, text
 
 @pytest.mark.parametrize(
     "text",
-    ["Al-Shabaab claimed responsibility for a suicide bombing in Mogadishu.", "Boko Haram fighters attacked a village."],
+    [
+        "Al-Shabaab claimed responsibility for a suicide bombing in Mogadishu.",
+        "Boko Haram fighters attacked a village.",
+    ],
 )
 def test_a_listed_organisation_the_ner_calls_a_person_is_one_actor(nlp: Language, text: str) -> None:
     analysis = analyze_texts(nlp, [text])[0].analysis
     assert analysis is not None
     assert not [a for a in analysis["actors"] if a["kind"] == "person"], analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "holder", "target"),
+    [
+        ("A team of Turkish doctors was dispatched to Syria after the earthquake.", "AID", "TUR", "SYR"),
+        ("Qatar is paying the salaries of civil servants in Gaza.", "AID", "QAT", None),
+        ("Azerbaijan began shipping gas to Italy through a new pipeline.", "COOPERATE", "AZE", "ITA"),
+        ("Turkey resumed imports of Iraqi oil after a two-year halt.", "COOPERATE", "TUR", None),
+        ("British instructors have been training Ukrainian marines in Scotland.", "COOPERATE", "GBR", "UKR"),
+        (
+            "Spanish and French prosecutors opened a joint investigation into the smuggling ring.",
+            "COOPERATE",
+            "ESP",
+            None,
+        ),
+    ],
+)
+def test_material_help_and_exchange(nlp: Language, text: str, event: str, holder: str, target: str | None) -> None:
+    find(stances(nlp, text), event, holder, target)
