@@ -226,3 +226,28 @@ def test_a_listed_organisation_the_ner_calls_a_person_is_one_actor(nlp: Language
 )
 def test_material_help_and_exchange(nlp: Language, text: str, event: str, holder: str, target: str | None) -> None:
     find(stances(nlp, text), event, holder, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Kenya's Senate voted to impeach the deputy president.", "Senate", "KEN"),
+        ("Nigeria's House of Representatives passed a motion on insecurity.", "House of Representatives", "NGA"),
+        ("The Indian National Congress boycotted the session.", "Indian National Congress", "IND"),
+        ("The Trade Union Congress called a general strike in Ghana.", "Trade Union Congress", None),
+    ],
+)
+def test_another_countrys_institution_is_not_the_us_congress(
+    nlp: Language, text: str, name: str, country: str | None
+) -> None:
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    assert not [a for a in analysis["actors"] if a["name"] == "US Congress"], analysis["actors"]
+    found = [a for a in analysis["actors"] if name in a["name"]]
+    assert found and (country is None or found[0]["country"] == country), analysis["actors"]
+
+
+def test_a_listed_organisation_inside_a_longer_name_is_still_found(nlp: Language) -> None:
+    analysis = analyze_texts(nlp, ["The African Union Commission condemned the coup in Niger."])[0].analysis
+    assert analysis is not None
+    assert any(a["kind"] == "igo" for a in analysis["actors"]), analysis["actors"]

@@ -81,9 +81,10 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ),
     ("Indonesian authorities detained three East Timorese activists on Monday.", "IDN", "COERCE", "TLS"),
     (
+        # Destroying property is ASSAULT (CAMEO 1712 in the CAMEO-PLOVER crosswalk), confiscating it COERCE.
         "Israeli soldiers demolished the homes of two Palestinian militants in Hebron on Tuesday.",
         "ISR",
-        "COERCE",
+        "ASSAULT",
         "PSE",
     ),
     (

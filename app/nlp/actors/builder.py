@@ -31,7 +31,7 @@ from app.nlp.actors.records import (
     title_case,
 )
 from app.nlp.gazetteer import Entry, Gazetteer, Organization, Person
-from app.nlp.taxonomy import ActorKind, participant_code
+from app.nlp.taxonomy import NON_STATE_CODES, ActorKind, participant_code
 from app.nlp.types import ActorMention, MentionVia, PlaceMention
 
 # Roles in which a capital or seat acts, speaks or is acted upon (its government, not the place).
@@ -72,8 +72,11 @@ class ActorBuilder:
         self.lexicon = lexicon_spans(doc, gaz)
         found = dictionary.find(doc, gazetteer_names(doc, gaz, self.ents), self.lexicon, self.ents)
         self.lexicon.update(found.lexicon)
-        self.names = found.names + fallback_names(doc, gaz, self.ents, found.names)
-        self.names.sort(key=lambda n: (n.start, n.char_start))
+        self.organizations: Mapping[str, Organization] = (
+            {**gaz.organizations, **found.organizations} if found.organizations else gaz.organizations
+        )
+        names = found.names + fallback_names(doc, gaz, self.ents, found.names)
+        self.names = self.without_foreign_institutions(sorted(names, key=lambda n: (n.start, n.char_start)))
         # The curated titles and group heads win over the agents; a dictionary person or organisation
         # has a key of its own, and a dated curated person is read as on the article's date.
         self.titles: Mapping[str, str | None] = {**found.titles, **gaz.titles} if found.titles else gaz.titles
@@ -81,9 +84,6 @@ class ActorBuilder:
             {**found.group_heads, **gaz.group_heads} if found.group_heads else gaz.group_heads
         )
         self.affiliations = found.affiliations
-        self.organizations: Mapping[str, Organization] = (
-            {**gaz.organizations, **found.organizations} if found.organizations else gaz.organizations
-        )
         self.persons: Mapping[str, Person] = {**gaz.persons, **found.persons} if found.persons else gaz.persons
         # Tokens of sport and entertainment names: no entity over them is a political actor.
         self.non_political = {i for start, end in found.non_political for i in range(start, end)}
@@ -104,6 +104,26 @@ class ActorBuilder:
         political = [ent for ent in self.ents if not any(i in self.non_political for i in range(ent.start, ent.end))]
         self.person_ents = {i: ent for ent in political if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
         self.org_ents = {i: ent for ent in political if is_org_entity(ent, gaz) for i in range(ent.start, ent.end)}
+
+    def without_foreign_institutions(self, names: list[FoundName]) -> list[FoundName]:
+        """Drop a listed organisation whose own phrase another country's name modifies.
+
+        "Kenya's Senate", "the Nigeria Labour Congress", "the Indian National Congress" are not the US
+        Congress that a bare "Senate" or "Congress" names: the phrase is built from its head noun, of
+        the modifier's country.
+        """
+        countries = [(n.start, n.end, n.entry.key) for n in names if n.entry.type == "country"]
+        if not countries:
+            return names
+        kept = []
+        for name in names:
+            org = self.organizations.get(name.entry.key) if name.entry.type == "org" else None
+            if org is not None and org.country and org.country not in NON_STATE_CODES:
+                left = self.doc[name.start : name.end].root.left_edge.i
+                if any(left <= start and end <= name.start and code != org.country for start, end, code in countries):
+                    continue
+            kept.append(name)
+        return kept
 
     # -- drafts and mentions -------------------------------------------------------------------
 
@@ -551,14 +571,21 @@ class ActorBuilder:
         """An organisation the NER found that the gazetteer does not list."""
         ent = self.org_ents[head.i]
         overlapping = [self.names_at.get(i, []) for i in range(ent.start, ent.end)]
-        if any(n.entry.type in {"org", "person"} for names_at in overlapping for n in names_at):
-            return  # a listed organisation inside: the gazetteer name wins
+        listed = [n for names_at in overlapping for n in names_at if n.entry.type in {"org", "person"}]
+        if listed and not all(self.names_longer_org(ent, n) for n in listed):
+            # A listed organisation inside: the gazetteer name wins ("the African Union Commission").
+            for name in listed:
+                self.build_name(name)
+            return
+        for name in listed:
+            name.used = True  # "the Trade Union Congress", "the Kurdish Democratic Party": another body
+        others = {id(n) for n in listed}
         # By start token, then in list order: the order of self.names.
         inner = [
             n
             for i, names_at in enumerate(overlapping, ent.start)
             for n in names_at
-            if n.start == i and n.end <= ent.end
+            if n.start == i and n.end <= ent.end and id(n) not in others
         ]
         for name in inner:
             name.used = True
@@ -583,6 +610,19 @@ class ActorBuilder:
         if start > 0 and self.doc[start - 1].lower_ == "the":
             start -= 1
         self.mention(draft, start, ent.end, head.i, "name")
+
+    def names_longer_org(self, ent: Span, name: FoundName) -> bool:
+        """Tell whether an entity names another organisation than the listed one it ends with.
+
+        Capitalised words before the listed name inside the entity make it another body ("the Trade
+        Union Congress" is not the US Congress); a determiner or a listed country does not.
+        """
+        if name.entry.type != "org" or name.end != ent.end or name.start <= ent.start:
+            return False
+        before = [t for t in self.doc[ent.start : name.start] if t.lower_ != "the"]
+        return bool(before) and all(t.is_title or t.is_upper for t in before) and not any(
+            n.entry.type == "country" for t in before for n in self.names_at.get(t.i, ())
+        )
 
     def parenthesised_alias(self, ent: Span) -> Draft | None:
         """Return the actor named just before "(ACRONYM)", if ``ent`` is such an acronym."""
