@@ -315,7 +315,8 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
         "CONCEDE",
         "PSE",
     ),
-    ("The United States lifted economic sanctions against India and Pakistan on Saturday.", "USA", "CONCEDE", "IND"),
+    # Easing economic sanctions has material consequences: RETREAT `ease' (CAMEO 085 in the crosswalk).
+    ("The United States lifted economic sanctions against India and Pakistan on Saturday.", "USA", "RETREAT", "IND"),
     ("North Korea agreed to freeze its nuclear program in exchange for aid.", "PRK", "AGREE", None),
     (
         # PLOVER: the visitor is the actor, the host the recipient.
@@ -606,7 +607,7 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ("Pakistani troops clashed with Taliban fighters near the Afghan border.", "PAK", "ASSAULT", "AFG"),
     ("An Indian helicopter was shot down by Pakistani forces over Kashmir.", "PAK", "ASSAULT", "IND"),
     ("Armenian forces captured the Azerbaijani town of Lachin.", "ARM", "ASSAULT", "AZE"),
-    ("Sudanese troops burned villages in southern Sudan, the rebels said.", "SDN", "COERCE", "SDN"),
+    ("Sudanese troops burned villages in southern Sudan, the rebels said.", "SDN", "ASSAULT", "SDN"),  # CAMEO 1712
     ("Zimbabwean police detained the opposition leader Morgan Tsvangirai.", "ZWE", "COERCE", "ZWE"),
     ("The Nigerian government banned all political parties.", "NGA", "COERCE", None),
     ("Myanmar's junta placed Aung San Suu Kyi under house arrest again.", "MMR", "COERCE", "MMR"),
