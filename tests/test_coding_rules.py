@@ -251,3 +251,22 @@ def test_a_listed_organisation_inside_a_longer_name_is_still_found(nlp: Language
     analysis = analyze_texts(nlp, ["The African Union Commission condemned the coup in Niger."])[0].analysis
     assert analysis is not None
     assert any(a["kind"] == "igo" for a in analysis["actors"]), analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("North Korea vowed to retaliate against South Korea for the drills.", "PRK", "KOR"),
+        ("The Sudanese army pledged to crush the rebels in Darfur.", "SDN", None),
+    ],
+)
+def test_a_vow_of_harm_is_a_threat_not_an_agreement(nlp: Language, text: str, holder: str, target: str | None) -> None:
+    found = stances(nlp, text)
+    find(found, "THREATEN", holder, target)
+    assert not [s for s in found if s["event"] == "AGREE"], found
+
+
+def test_a_verb_its_blocks_disagree_on_codes_nothing_bare(nlp: Language) -> None:
+    # "risk" is RISK (no code) and ENDANGER (THREATEN) in the CAMEO dictionary: bare, it names no event.
+    found = stances(nlp, "The Kenyan government risks a backlash from Uganda over the new tax.")
+    assert not [s for s in found if s["trigger"]["text"].startswith("risks")], found

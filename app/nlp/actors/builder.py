@@ -620,8 +620,10 @@ class ActorBuilder:
         if name.entry.type != "org" or name.end != ent.end or name.start <= ent.start:
             return False
         before = [t for t in self.doc[ent.start : name.start] if t.lower_ != "the"]
-        return bool(before) and all(t.is_title or t.is_upper for t in before) and not any(
-            n.entry.type == "country" for t in before for n in self.names_at.get(t.i, ())
+        return (
+            bool(before)
+            and all(t.is_title or t.is_upper for t in before)
+            and not any(n.entry.type == "country" for t in before for n in self.names_at.get(t.i, ()))
         )
 
     def parenthesised_alias(self, ent: Span) -> Draft | None:
