@@ -30,6 +30,7 @@ from app.nlp.actors.records import (
     strip_det,
     title_case,
 )
+from app.nlp.english import english
 from app.nlp.gazetteer import Entry, Gazetteer, Organization, Person
 from app.nlp.taxonomy import NON_STATE_CODES, ActorKind, participant_code
 from app.nlp.types import ActorMention, MentionVia, PlaceMention
@@ -48,7 +49,7 @@ _LONGEST_TITLE_REACH = 4
 
 def _after_locative(name: FoundName, doc: Doc) -> bool:
     """Tell whether a name follows "in" or "at" ("talks in Jeddah")."""
-    return doc[name.start - 1].lower_ in ("in", "at")
+    return doc[name.start - 1].lower_ in english().venue_preps
 
 
 class ActorBuilder:
@@ -252,7 +253,7 @@ class ActorBuilder:
         """Return the actor noun a country is attached to by "of", "in" or "based in", if any."""
         prep = token.head
         noun = prep.head
-        if noun.pos_ == "VERB" and noun.dep_ == "acl" and noun.lemma_ in {"base", "operate", "station", "live"}:
+        if noun.pos_ == "VERB" and noun.dep_ == "acl" and noun.lemma_ in english().residence_verbs:
             noun = noun.head
         if noun.pos_ not in NOUNS or name.entry.type not in {"country", "seat"}:
             return None
@@ -261,7 +262,11 @@ class ActorBuilder:
             return noun
         # A country (never a capital, city or province: those are places, where talks or a delegation may be)
         # in which a group or organisation is based is its country.
-        if prep.lower_ in {"in", "from", "at"} and kind in {"group", "org"} and name.entry.via not in _PLACE_VIAS:
+        if (
+            prep.lower_ in english().affiliation_preps
+            and kind in {"group", "org"}
+            and name.entry.via not in _PLACE_VIAS
+        ):
             return noun
         return None
 
@@ -456,7 +461,7 @@ class ActorBuilder:
 
     def antecedent_person(self, title: str | None, head: Token) -> Draft | None:
         """Return the latest earlier person with this title: "The ambassador" after "the U.S. Ambassador"."""
-        if title is None or not any(c.lower_ in {"the", "this", "that"} for c in head.lefts):
+        if title is None or not any(c.lower_ in english().demonstratives for c in head.lefts):
             return None
         best: Draft | None = None
         best_pos = -1

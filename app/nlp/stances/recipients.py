@@ -11,12 +11,12 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from app.nlp import syntax
+from app.nlp.english import english
 from app.nlp.stances.context import Context
 from app.nlp.stances.triggers import Match
 from app.nlp.taxonomy import categories
 
 # Prepositions that put an act somewhere ("in Kyiv", "at a checkpoint near Quetta", "into Gaza").
-LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "outside", "across", "throughout", "to", "on"})
 # Roles in which the place is what the act is done to ("shelled Kharkiv", "Kharkiv was shelled"): a
 # city the actor stage keeps as a place (app.nlp.actors.phoenix) still gives the act its state.
 PLACE_OBJECTS = frozenset({"dobj", "nsubjpass"})
@@ -58,4 +58,6 @@ def _locative(token: Token) -> bool:
     or is the object of the act itself ("shelled Kharkiv")."""
     while token.dep_ in ("conj", "compound", "appos") and token.head.i != token.i:
         token = token.head
-    return (token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPS) or token.dep_ in PLACE_OBJECTS
+    return (
+        token.dep_ == "pobj" and token.head.lower_ in english().recipient_place_preps
+    ) or token.dep_ in PLACE_OBJECTS

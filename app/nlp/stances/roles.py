@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from spacy.tokens import Token
 
 from app.nlp import syntax
+from app.nlp.english import english
 from app.nlp.lexicon import load_lexicon
 from app.nlp.stances.arguments import (
     complement_clauses,
@@ -20,8 +21,6 @@ from app.nlp.stances.candidates import NOUN_POS
 from app.nlp.stances.context import Context
 from app.nlp.stances.triggers import Match
 from app.nlp.types import TextSpan
-
-_PERSONAL_PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "his", "him", "she", "her", "we", "our"})
 
 
 def _preps(match: Match, word: str) -> list[Token]:
@@ -157,7 +156,7 @@ def _inner_conjuncts(node: Token, depth: int, ids: list[str], ctx: Context) -> l
 
 def _pronoun_actors(token: Token, ctx: Context, exclude: set[str]) -> list[str]:
     """Resolve an unlinked personal pronoun to the nearest enclosing clause's agent ("Syria says it will")."""
-    if token.pos_ != "PRON" or token.lower_ not in _PERSONAL_PRONOUNS:
+    if token.pos_ != "PRON" or token.lower_ not in english().personal_pronouns:
         return []
     for governor in syntax.governors(token):
         if governor.pos_ not in ("VERB", "AUX"):

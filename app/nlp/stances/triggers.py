@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from app.nlp import syntax
+from app.nlp.english import english
 from app.nlp.lexicon import Coding, Entry, Lexicon
 from app.nlp.stances.arguments import dative_objects, direct_objects
 from app.nlp.stances.candidates import NOUN_POS, VERB_POS
@@ -76,7 +77,9 @@ def _ended(word: Token, trigger: Token) -> bool:
     if _direct(word, trigger):
         return True
     prep = word.head
-    return word.dep_ == "pobj" and prep.lower_ in ("from", "of") and trigger.i in (prep.head.i, prep.head.head.i)
+    return (
+        word.dep_ == "pobj" and prep.lower_ in english().source_preps and trigger.i in (prep.head.i, prep.head.head.i)
+    )
 
 
 # How a verb's required particle or adverbial hangs from it ("called off", "stepped down", "test-fired").
