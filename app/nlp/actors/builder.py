@@ -14,8 +14,8 @@ from app.nlp.actors.names import (
     fallback_names,
     gazetteer_names,
     is_org_entity,
-    lexicon_spans,
     prefer_modifiers,
+    role_noun_spans,
     sentence_index,
 )
 from app.nlp.actors.records import (
@@ -31,7 +31,7 @@ from app.nlp.actors.records import (
     title_case,
 )
 from app.nlp.english import english
-from app.nlp.gazetteer import Entry, Gazetteer, Organization, Person
+from app.nlp.gazetteer import Gazetteer, NameEntry, Organization, Person
 from app.nlp.taxonomy import NON_STATE_CODES, ActorKind, participant_code
 from app.nlp.types import ActorMention, MentionVia, PlaceMention
 
@@ -70,9 +70,9 @@ class ActorBuilder:
         # Mentions whose head lies in a later sentence than their last word: an anaphor in between reaches them.
         self.ends_early: list[Antecedent] = []
         self.ents: Sequence[Span] = doc.ents  # each read of doc.ents builds every span anew
-        self.lexicon = lexicon_spans(doc, gaz)
-        found = dictionary.find(doc, gazetteer_names(doc, gaz, self.ents), self.lexicon, self.ents)
-        self.lexicon.update(found.lexicon)
+        self.role_nouns = role_noun_spans(doc, gaz)
+        found = dictionary.find(doc, gazetteer_names(doc, gaz, self.ents), self.role_nouns, self.ents)
+        self.role_nouns.update(found.role_nouns)
         self.organizations: Mapping[str, Organization] = (
             {**gaz.organizations, **found.organizations} if found.organizations else gaz.organizations
         )
@@ -209,7 +209,7 @@ class ActorBuilder:
             elif ent.label_ == "PERSON" or ent.root.i in self.org_ents:
                 heads.add(ent.root.i)
         heads.update(i for i in self.person_names if i not in self.person_ents)
-        for end_i, (_, phrase) in self.lexicon.items():
+        for end_i, (_, phrase) in self.role_nouns.items():
             token = self.doc[end_i]
             if (
                 token.dep_ != "compound"
@@ -224,7 +224,7 @@ class ActorBuilder:
         """Tell whether an entity lies inside a longer curated title or group phrase."""
         end = ent.end - 1
         for end_i in range(end, min(end + _LONGEST_TITLE_REACH, len(self.doc))):
-            lexical = self.lexicon.get(end_i)
+            lexical = self.role_nouns.get(end_i)
             if lexical is not None and lexical[0] <= ent.start and end_i - lexical[0] + 1 > len(ent):
                 return True
         return False
@@ -280,7 +280,7 @@ class ActorBuilder:
             return "org"
         if token.i in self.people_nouns:
             return "group"  # "Bosnian Serbs": a people named by a demonym noun, of the modifier's country
-        lexical = self.lexicon.get(token.i)
+        lexical = self.role_nouns.get(token.i)
         if lexical is None or token.i in self.listed:
             return None  # "the African Union" is a listed organisation, not a group of unions
         phrase = lexical[1]
@@ -474,12 +474,12 @@ class ActorBuilder:
 
     def title_in(self, start: int, end: int) -> str | None:
         """Return the title that ends the phrase ("deputy chief" is a chief), else the longest inside it."""
-        at_end = self.lexicon.get(end - 1)
+        at_end = self.role_nouns.get(end - 1)
         if at_end is not None and at_end[1] in self.titles and at_end[0] >= start:
             return self.doc[at_end[0] : end].text
         best: tuple[int, str] | None = None
-        for end_i in range(start, end):  # the lexicon's phrases do not overlap: this is their order
-            lexical = self.lexicon.get(end_i)
+        for end_i in range(start, end):  # the role nouns do not overlap: this is their order
+            lexical = self.role_nouns.get(end_i)
             if lexical is None:
                 continue
             phrase_start, phrase = lexical
@@ -491,11 +491,11 @@ class ActorBuilder:
 
     def build_group(self, head: Token, names: Sequence[FoundName]) -> None:
         """A collective named by a head noun; one group per country for "Hungarian and Romanian officials"."""
-        phrase_start, phrase = self.lexicon.get(head.i, (head.i, "people"))
+        phrase_start, phrase = self.role_nouns.get(head.i, (head.i, "people"))
         sector = self.group_heads.get(phrase, "CVL")
         for child in head.lefts:
             # "rebel leaders", "army officers": a more specific modifier decides the sector.
-            child_lex = self.lexicon.get(child.i)
+            child_lex = self.role_nouns.get(child.i)
             specific = (
                 child.dep_ in {"compound", "amod"}
                 and child.i not in self.listed
@@ -715,7 +715,7 @@ class ActorBuilder:
             )
             self.mention(draft, start, end, root.i, "name", chars=chars)
 
-    def place_country(self, entry: Entry) -> str | None:
+    def place_country(self, entry: NameEntry) -> str | None:
         """Return the country a place-only name lies in."""
         if entry.type == "country":
             return entry.key
