@@ -60,8 +60,8 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
 def _promises_harm(match: Match, ctx: Context) -> bool:
     """Tell whether a commitment ("vowed", "pledged") is to a hostile act: that is a threat, derived from
     the act itself ("vowed to retaliate", "pledged to crush the rebels"), and no agreement."""
-    if match.entry.event != "AGREE" or match.entry.embeds != "intended" or match.entry.pos != "verb":
-        return False
+    if match.entry.frame.name != "promise" or match.entry.pos != "verb":
+        return False  # an agreement to a hostile act ("agreed to impose sanctions") is still an agreement
     acts = (ctx.match(clause) for clause in complement_clauses(match.token))
     return any(act is not None and act.entry.event in CONFLICTUAL for act in acts)
 
