@@ -270,3 +270,26 @@ def test_a_verb_its_blocks_disagree_on_codes_nothing_bare(nlp: Language) -> None
     # "risk" is RISK (no code) and ENDANGER (THREATEN) in the CAMEO dictionary: bare, it names no event.
     found = stances(nlp, "The Kenyan government risks a backlash from Uganda over the new tax.")
     assert not [s for s in found if s["trigger"]["text"].startswith("risks")], found
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Chinese hackers breached the networks of Taiwan's defence ministry.", "CHN", "TWN"),
+        ("North Korean hackers attacked South Korean banks on Friday.", "PRK", "KOR"),
+    ],
+)
+def test_hackers_attacks_are_cyber_coercion(nlp: Language, text: str, holder: str, target: str) -> None:
+    stance = find(stances(nlp, text), "COERCE", holder, target)
+    assert stance["mode"] == "cyber"
+
+
+def test_a_negotiating_team_is_no_sports_team(nlp: Language) -> None:
+    found = stances(nlp, "Egypt's negotiating team pulled out of the talks with Ethiopia over the dam.")
+    find(found, "SANCTION", "EGY")
+
+
+def test_a_named_site_is_no_actor(nlp: Language) -> None:
+    analysis = analyze_texts(nlp, ["Farmers in Poland blocked the Medyka crossing and the A4 motorway."])[0].analysis
+    assert analysis is not None
+    assert not [a for a in analysis["actors"] if a["name"] in ("Medyka", "A4")], analysis["actors"]

@@ -89,6 +89,7 @@ class Gazetteer:
     post_preps: frozenset[str]
     post_titles: frozenset[str]
     place_nouns: frozenset[str]
+    facility_nouns: frozenset[str]
     pronouns: dict[str, dict[str, Any]]
     nominals: dict[str, list[str]]
     country_regexes: list[tuple[str, re.Pattern[str]]]
@@ -236,6 +237,7 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
         post_preps=frozenset(data["post_preps"]),
         post_titles=frozenset(data["post_titles"]),
         place_nouns=frozenset(data["place_nouns"]),
+        facility_nouns=frozenset(data["facility_nouns"]),
         pronouns=data["anaphors"]["pronouns"],
         nominals=data["anaphors"]["nominals"],
         country_regexes=regexes,

@@ -192,6 +192,12 @@ class ActorBuilder:
         named = {i for n in self.names if n.entry.type in {"country", "seat"} for i in range(n.start, n.end)}
         organisations = {i for n in self.names if n.entry.type == "org" for i in range(n.start, n.end)}
         for ent in self.ents:
+            if self.names_a_site(ent):
+                # "the Ayalon highway", "the Druzhba pipeline": the name of a site, whatever the NER says.
+                for t in ent:
+                    self.org_ents.pop(t.i, None)
+                    self.person_ents.pop(t.i, None)
+                continue
             if ent.label_ == "PERSON" and ent.root.i in organisations:
                 # "Al-Shabaab" tagged as a person is the listed organisation, built from its name.
                 for t in ent:
@@ -219,6 +225,12 @@ class ActorBuilder:
             ):
                 heads.add(end_i)
         return heads
+
+    def names_a_site(self, ent: Span) -> bool:
+        """Tell whether an entity modifies a noun for a site or a work ("the Ayalon highway")."""
+        root = ent.root
+        sites = self.gaz.facility_nouns
+        return root.dep_ == "compound" and root.head.i >= ent.end and root.head.lemma_.lower() in sites
 
     def inside_lexical_phrase(self, ent: Span) -> bool:
         """Tell whether an entity lies inside a longer curated title or group phrase."""
