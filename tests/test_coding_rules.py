@@ -293,3 +293,14 @@ def test_a_named_site_is_no_actor(nlp: Language) -> None:
     analysis = analyze_texts(nlp, ["Farmers in Poland blocked the Medyka crossing and the A4 motorway."])[0].analysis
     assert analysis is not None
     assert not [a for a in analysis["actors"] if a["name"] in ("Medyka", "A4")], analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Thousands rallied in Tbilisi's Rustaveli Avenue against the foreign agents law.", "GEO"),
+        ("Anti-government protests spread to several towns across Serbia on Saturday.", "SRB"),
+    ],
+)
+def test_a_protest_by_an_unnamed_crowd_is_its_countrys_people(nlp: Language, text: str, country: str) -> None:
+    find(stances(nlp, text), "PROTEST", country)

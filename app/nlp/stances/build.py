@@ -11,7 +11,7 @@ from app.nlp.stances.arguments import complement_clauses
 from app.nlp.stances.candidates import ActorIndex, Candidates, ImplicitState
 from app.nlp.stances.context import Context, Memo
 from app.nlp.stances.derived import CONFLICTUAL, deontic_requests, derived_stance
-from app.nlp.stances.recipients import fallback_recipients
+from app.nlp.stances.recipients import fallback_holders, fallback_recipients
 from app.nlp.stances.relevance import Relevance
 from app.nlp.stances.roles import content_span, counterparts, phrase_actors, resolve, role_tokens, trigger_span
 from app.nlp.stances.scoring import DERIVED_BONUS, confidence, modality_of, speaker_id
@@ -25,7 +25,7 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
     frame = match.entry.frame
     if ran_into_means(match, ctx) or _promises_harm(match, ctx):
         return None
-    holders = resolve(match, frame.holder, ctx, set())
+    holders = resolve(match, frame.holder, ctx, set()) or fallback_holders(match, ctx)
     if not holders and not agentless_attack(match, ctx):
         return None
     targets = resolve(match, frame.target, ctx, set(holders))
