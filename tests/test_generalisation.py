@@ -420,7 +420,8 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ("Palestinian youths threw stones at Israeli soldiers in Hebron.", "PSE", "PROTEST", "ISR"),
     ("More than 10,000 people demonstrated in Belgrade against President Slobodan Milosevic.", "SRB", "PROTEST", "SRB"),
     ("Greek farmers blocked highways with tractors to protest against falling incomes.", "GRC", "PROTEST", None),
-    ("Russia pulled its peacekeepers out of Kosovo.", "RUS", "RETREAT", "SRB"),
+    # Withdrawing peacekeepers is SANCTION `withdraw' (PLOVER; the GSR codes "UN peacekeepers were shipped out").
+    ("Russia pulled its peacekeepers out of Kosovo.", "RUS", "SANCTION", "SRB"),
     ("Ethiopian troops withdrew from the Somali town of Baidoa, residents said.", "ETH", "RETREAT", "SOM"),
     ("The Israeli army evacuated its positions in southern Lebanon.", "ISR", "RETREAT", "LBN"),
     ("Cuba freed a jailed American citizen after a visit by a U.S. congressman.", "CUB", "RETREAT", "USA"),
