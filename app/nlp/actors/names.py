@@ -12,7 +12,7 @@ from spacy.util import filter_spans
 
 from app.nlp.actors.records import FoundName
 from app.nlp.arrays import distinct_strings, positions
-from app.nlp.gazetteer import Entry, Gazetteer, NameVia, correct_spelling, country_from_regex
+from app.nlp.gazetteer import Gazetteer, NameEntry, NameVia, correct_spelling, country_from_regex
 
 # Which reading of a name wins when two entries match the same words.
 _PRIORITY = {"seat": 0, "name": 1, "acronym": 1, "demonym": 2, "capital": 3, "province": 4, "city": 4}
@@ -39,9 +39,9 @@ def prefer_modifiers(names: Sequence[FoundName], head: Token) -> list[FoundName]
     return before or list(names)
 
 
-def lexicon_spans(doc: Doc, gaz: Gazetteer) -> dict[int, tuple[int, str]]:
+def role_noun_spans(doc: Doc, gaz: Gazetteer) -> dict[int, tuple[int, str]]:
     """Map the last token of each title or group-noun phrase to (start, lower-cased phrase)."""
-    spans = [doc[s:e] for _, s, e in gaz.lexicon_matcher(doc)]
+    spans = [doc[s:e] for _, s, e in gaz.role_noun_matcher(doc)]
     return {span.end - 1: (span.start, span.text.lower()) for span in filter_spans(spans)}
 
 
@@ -151,5 +151,5 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set
         code = country_from_regex(gaz, ent.text)
         if code is not None:
             via: NameVia = "demonym" if ent.label_ == "NORP" else "name"
-            names.append(FoundName(ent.start, ent.end, Entry("country", code, via), ent.start_char, ent.end_char))
+            names.append(FoundName(ent.start, ent.end, NameEntry("country", code, via), ent.start_char, ent.end_char))
     return names

@@ -43,6 +43,8 @@ UNPLACED_FACTOR = 0.5
 SPORT = "sport"
 # Kinds of object (relevance.yaml `objects`) no political act is aimed at.
 DECISIVE_OBJECTS = frozenset({"sport", "science"})
+# The participants' kind for the phrases that name a state's or a mission's people ("a negotiating team").
+OFFICIAL = "official"
 # Dependencies through which a noun phrase holds a name: "Pakistan's batsmen", "the Italian goal",
 # "the people of Turkey", "England captain Kane".
 _PHRASE_DEPS = frozenset({"poss", "compound", "amod", "nmod", "appos", "pobj", "prep", "npadvmod"})
@@ -147,7 +149,10 @@ class Relevance:
         around = [t for t in _phrase_nouns(head, span) if t.i not in ctx.actors.by_token]
         own = [doc[i] for i in span] if actor.kind in ("person", "group", "organization") else []
         vocabulary = self.data.participants
-        if any(self.data.natural_forces.kind_of(t) or vocabulary.kind_of(t) for t in (*around, *own)):
+        if any(
+            self.data.natural_forces.kind_of(t) or vocabulary.kind_of(t) not in (None, OFFICIAL)
+            for t in (*around, *own)
+        ):
             return Standing.NONPOLITICAL
         if actor.kind == "state" and mention.via in ("name", "capital", "acronym") and self._locative(head):
             return Standing.PLACE
