@@ -22,9 +22,10 @@ serve: install
 test: install
 	$(BIN)/python -m pytest
 
-# The quick tier: lint, types, and the tests that start no server, browser or Prometheus (the
-# markers are declared in pyproject.toml). Under a minute on two CPUs; `make test` runs everything.
-QUICK_TESTS ?= -m "not slow and not server and not browser and not prometheus"
+# The quick tier: lint, types and the unit tests (tests/unit: functions and components with the real
+# model; no app, pool, server, browser or Prometheus). About a minute on two CPUs; `make test` runs
+# tests/unit, tests/integration and tests/system.
+QUICK_TESTS ?= tests/unit
 check: lint typecheck
 	$(BIN)/python -m pytest $(QUICK_TESTS)
 

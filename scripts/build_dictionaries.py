@@ -1,7 +1,7 @@
 """Compile the vendored dictionaries (third_party/) into app/nlp/data/dictionaries/*.json.
 
 Usage: ``python scripts/build_dictionaries.py [--check]`` (``make dictionaries``). The output is
-deterministic, so ``--check`` (and tests/test_dictionaries_build.py) can compare it with the
+deterministic, so ``--check`` (and tests/unit/test_dictionaries_build.py) can compare it with the
 committed files. A malformed upstream line stops the build with file:line:reason.
 """
 

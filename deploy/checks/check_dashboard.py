@@ -11,7 +11,7 @@ every Stancewire metric appears in at least one query.
 
     python deploy/checks/check_dashboard.py        # exit 1 on any problem
 
-tests/test_deploy.py imports ``check`` and ``queries`` from here.
+tests/system/test_deploy.py imports ``check`` and ``queries`` from here.
 """
 
 from __future__ import annotations

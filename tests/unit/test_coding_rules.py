@@ -1,0 +1,306 @@
+"""Coding rules added while measuring on wire-style text the coder was not tuned on.
+
+Every sentence was written for this test (none comes from an evaluation set). Each test states a
+rule and checks it on more than one phrasing, so that one lucky parse cannot make it pass.
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from app.nlp.pipeline import analyze_texts
+from tests.support import find, stances
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Chilean students staged a sit-in outside the education ministry in Santiago.", "CHL", None),
+        ("Greek farmers staged a protest outside parliament in Athens over fuel prices.", "GRC", None),
+    ],
+)
+def test_a_lemma_the_model_gets_wrong_is_repaired_from_the_verb_dictionary(
+    nlp: Language, text: str, holder: str, target: str | None
+) -> None:
+    # en_core_web_sm lemmatises "staged" as "stag": the dictionary's inflection table repairs it.
+    find(stances(nlp, text), "PROTEST", holder, target)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protesters torched the offices of the ruling party in Nairobi.",
+        "Rioting youths stormed the Kenyan parliament building.",
+        "Demonstrators set fire to a police station in the Kenyan capital.",
+    ],
+)
+def test_a_crowd_damaging_property_is_rioting_not_an_assault(nlp: Language, text: str) -> None:
+    found = stances(nlp, text)
+    riot = next(s for s in found if s["event"] == "PROTEST")
+    assert riot["mode"] == "riot"
+    assert not [s for s in found if s["event"] in ("ASSAULT", "COERCE") and s["trigger"] == riot["trigger"]]
+
+
+def test_soldiers_torching_a_village_still_assault_or_coerce(nlp: Language) -> None:
+    found = stances(nlp, "Ethiopian soldiers torched a village in the Tigray region.")
+    assert not [s for s in found if s["event"] == "PROTEST"], found
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Japanese forces near the disputed islands were put on high alert.", "JPN", None),
+        ("Greece is reinforcing its border with Turkey with extra troops.", "GRC", "TUR"),
+        ("Pakistan test-fired a nuclear-capable cruise missile on Thursday.", "PAK", None),
+        ("Venezuela moved heavy weaponry toward its border with Guyana.", "VEN", "GUY"),
+    ],
+)
+def test_shows_of_force_are_mobilize(nlp: Language, text: str, holder: str, target: str | None) -> None:
+    find(stances(nlp, text), "MOBILIZE", holder, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("India banned all imports of Chinese solar panels.", "IND", "CHN"),
+        ("Canada paused intelligence sharing with Israel.", "CAN", "ISR"),
+        ("The European Union suspended its participation in the trade pact with Mexico.", "IGO", "MEX"),
+    ],
+)
+def test_cutting_trade_or_cooperation_is_a_sanction(nlp: Language, text: str, holder: str, target: str) -> None:
+    find(stances(nlp, text), "SANCTION", holder, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("The World Bank disbursed $500 million to Kenya on Monday.", "IGO", "KEN"),
+        ("Qatar deposited $2 billion in Egypt's central bank.", "QAT", "EGY"),
+    ],
+)
+def test_money_transferred_to_a_state_is_aid(nlp: Language, text: str, holder: str, target: str) -> None:
+    find(stances(nlp, text), "AID", holder, target)
+
+
+def test_a_pattern_reading_a_circumstance_yields_to_the_curated_object(nlp: Language) -> None:
+    # The CAMEO pattern matched "border"; the act the verb launches is the joint patrols.
+    found = stances(nlp, "Colombia and Ecuador launched joint patrols along their shared border.")
+    find(found, "COOPERATE", "COL")
+    assert not [s for s in found if s["event"] == "SUPPORT"], found
+
+
+def test_a_circumstantial_phrase_fills_no_pattern_word(nlp: Language) -> None:
+    found = stances(nlp, "Chancellor Olaf Scholz said during a visit to Paris that Germany would send more tanks.")
+    assert not [s for s in found if s["trigger"]["text"].startswith("said") and s["event"] == "AGREE"], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mali, Niger and Chad condemned the coup in Guinea.",
+        "Kenya, Uganda and Tanzania signed a customs agreement.",
+    ],
+)
+def test_a_list_parsed_as_an_apposition_is_every_holder(nlp: Language, text: str) -> None:
+    found = stances(nlp, text)
+    assert any(len(s["holder"]) == 3 for s in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Defence Minister Pedro Alvarez said the army would withdraw from the border.",
+        "Riot police detained dozens of students in Lima.",
+    ],
+)
+def test_a_word_of_a_title_or_group_noun_is_no_actor(nlp: Language, text: str) -> None:
+    analysis_names = {h for s in stances(nlp, text) for h in (*s["holder"], *s["target"])}
+    assert not analysis_names & {"Defence", "Riot"}, analysis_names
+
+
+def test_a_word_of_a_full_name_is_never_a_misspelt_country(nlp: Language) -> None:
+    # "Zulum" is one deletion from "Zulu", a demonym: inside a person's full name it names no country.
+    found = stances(nlp, "Governor Babagana Zulum received a delegation of Chadian officials in Maiduguri.")
+    assert not [s for s in found if "ZAF" in (*s["holder"], *s["target"])], found
+
+
+def test_an_actor_coordinated_inside_a_groups_modifiers_stands_apart(nlp: Language) -> None:
+    analysis = analyze_texts(nlp, ["Qatar offered to mediate between the Congolese government and M23 rebels."])[0]
+    assert analysis.analysis is not None
+    names = {a["name"]: a["country"] for a in analysis.analysis["actors"]}
+    assert names.get("M23 rebels") != "QAT" and "Congolese government and M23 rebels" not in names, names
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Unidentified protesters blocked roads, a police spokesman said in Lagos.", "NGA"),
+        ("Striking workers occupied the plant, union leaders told reporters in Paris.", "FRA"),
+    ],
+)
+def test_where_a_report_is_made_lends_no_country(nlp: Language, text: str, place: str) -> None:
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    groups = [a for a in analysis["actors"] if a["kind"] == "group" and a["sector"] != "GOV"]
+    assert groups and all(a["country"] != place for a in groups), analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "event", "target"),
+    [
+        ("Norway is mediating between the Colombian government and the ELN.", "NOR", "CONSULT", "COL"),
+        ("The Kenyan parliament voted on Tuesday to condemn Uganda.", "KEN", "ACCUSE", "UGA"),
+    ],
+)
+def test_the_doer_is_found_through_parser_slips(nlp: Language, text: str, holder: str, event: str, target: str) -> None:
+    # A subject hung from the auxiliary ("is mediating"); a date after "on" taken for the controller.
+    find(stances(nlp, text), event, holder, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Turkey called off a planned visit to Athens by its foreign minister.", "TUR", "GRC"),
+        ("Brazil cancelled a summit with Argentina scheduled for next week.", "BRA", "ARG"),
+    ],
+)
+def test_a_cancelled_meeting_is_a_rejection(nlp: Language, text: str, holder: str, target: str) -> None:
+    # PLOVER (SANCTION, potential ambiguities): "Cancellation of meetings are REJECT".
+    found = stances(nlp, text)
+    find(found, "REJECT", holder, target)
+    assert not [s for s in found if s["event"] == "SANCTION"], found
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Serbia brushed aside Croatian objections to the new railway.", "SRB", "HRV"),
+        ("Myanmar's junta barred a United Nations envoy from entering the country.", "MMR", "IGO"),
+        ("Venezuela refused to let Brazilian observers monitor the vote.", "VEN", "BRA"),
+    ],
+)
+def test_refusals_and_dismissals_find_whom_they_refuse(nlp: Language, text: str, holder: str, target: str) -> None:
+    find(stances(nlp, text), "REJECT", holder, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "event"),
+    [
+        ("Al-Shabaab claimed responsibility for a suicide bombing in a market in Kenya.", "SOM", "ASSAULT"),
+        ("Egyptian police carried out a wave of arrests of Muslim Brotherhood members.", "EGY", "COERCE"),
+    ],
+)
+def test_a_relaying_noun_passes_the_act_to_its_verbs_subject(nlp: Language, text: str, holder: str, event: str) -> None:
+    find(stances(nlp, text), event, holder)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Al-Shabaab claimed responsibility for a suicide bombing in Mogadishu.",
+        "Boko Haram fighters attacked a village.",
+    ],
+)
+def test_a_listed_organisation_the_ner_calls_a_person_is_one_actor(nlp: Language, text: str) -> None:
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    assert not [a for a in analysis["actors"] if a["kind"] == "person"], analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "holder", "target"),
+    [
+        ("A team of Turkish doctors was dispatched to Syria after the earthquake.", "AID", "TUR", "SYR"),
+        ("Qatar is paying the salaries of civil servants in Gaza.", "AID", "QAT", None),
+        ("Azerbaijan began shipping gas to Italy through a new pipeline.", "COOPERATE", "AZE", "ITA"),
+        ("Turkey resumed imports of Iraqi oil after a two-year halt.", "COOPERATE", "TUR", None),
+        ("British instructors have been training Ukrainian marines in Scotland.", "COOPERATE", "GBR", "UKR"),
+        (
+            "Spanish and French prosecutors opened a joint investigation into the smuggling ring.",
+            "COOPERATE",
+            "ESP",
+            None,
+        ),
+    ],
+)
+def test_material_help_and_exchange(nlp: Language, text: str, event: str, holder: str, target: str | None) -> None:
+    find(stances(nlp, text), event, holder, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Kenya's Senate voted to impeach the deputy president.", "Senate", "KEN"),
+        ("Nigeria's House of Representatives passed a motion on insecurity.", "House of Representatives", "NGA"),
+        ("The Indian National Congress boycotted the session.", "Indian National Congress", "IND"),
+        ("The Trade Union Congress called a general strike in Ghana.", "Trade Union Congress", None),
+    ],
+)
+def test_another_countrys_institution_is_not_the_us_congress(
+    nlp: Language, text: str, name: str, country: str | None
+) -> None:
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    assert not [a for a in analysis["actors"] if a["name"] == "US Congress"], analysis["actors"]
+    found = [a for a in analysis["actors"] if name in a["name"]]
+    assert found and (country is None or found[0]["country"] == country), analysis["actors"]
+
+
+def test_a_listed_organisation_inside_a_longer_name_is_still_found(nlp: Language) -> None:
+    analysis = analyze_texts(nlp, ["The African Union Commission condemned the coup in Niger."])[0].analysis
+    assert analysis is not None
+    assert any(a["kind"] == "igo" for a in analysis["actors"]), analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("North Korea vowed to retaliate against South Korea for the drills.", "PRK", "KOR"),
+        ("The Sudanese army pledged to crush the rebels in Darfur.", "SDN", None),
+    ],
+)
+def test_a_vow_of_harm_is_a_threat_not_an_agreement(nlp: Language, text: str, holder: str, target: str | None) -> None:
+    found = stances(nlp, text)
+    find(found, "THREATEN", holder, target)
+    assert not [s for s in found if s["event"] == "AGREE"], found
+
+
+def test_a_verb_its_blocks_disagree_on_codes_nothing_bare(nlp: Language) -> None:
+    # "risk" is RISK (no code) and ENDANGER (THREATEN) in the CAMEO dictionary: bare, it names no event.
+    found = stances(nlp, "The Kenyan government risks a backlash from Uganda over the new tax.")
+    assert not [s for s in found if s["trigger"]["text"].startswith("risks")], found
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Chinese hackers breached the networks of Taiwan's defence ministry.", "CHN", "TWN"),
+        ("North Korean hackers attacked South Korean banks on Friday.", "PRK", "KOR"),
+    ],
+)
+def test_hackers_attacks_are_cyber_coercion(nlp: Language, text: str, holder: str, target: str) -> None:
+    stance = find(stances(nlp, text), "COERCE", holder, target)
+    assert stance["mode"] == "cyber"
+
+
+def test_a_negotiating_team_is_no_sports_team(nlp: Language) -> None:
+    found = stances(nlp, "Egypt's negotiating team pulled out of the talks with Ethiopia over the dam.")
+    find(found, "SANCTION", "EGY")
+
+
+def test_a_named_site_is_no_actor(nlp: Language) -> None:
+    analysis = analyze_texts(nlp, ["Farmers in Poland blocked the Medyka crossing and the A4 motorway."])[0].analysis
+    assert analysis is not None
+    assert not [a for a in analysis["actors"] if a["name"] in ("Medyka", "A4")], analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Thousands rallied in Tbilisi's Rustaveli Avenue against the foreign agents law.", "GEO"),
+        ("Anti-government protests spread to several towns across Serbia on Saturday.", "SRB"),
+    ],
+)
+def test_a_protest_by_an_unnamed_crowd_is_its_countrys_people(nlp: Language, text: str, country: str) -> None:
+    find(stances(nlp, text), "PROTEST", country)
