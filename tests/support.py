@@ -37,7 +37,7 @@ from app.evaluation import actor_code
 from app.main import create_app
 from app.nlp.pipeline import analyze_texts
 from app.nlp.pipes import ACTORS_PIPE, STANCES_PIPE
-from app.nlp.types import Actor
+from app.nlp.types import DocActor
 
 __all__ = ["SEED_SENTENCE"]  # re-exported for the tests that send it
 
@@ -300,7 +300,7 @@ def run_actors(nlp: Language, text: str) -> Doc:
     return nlp.get_pipe(ACTORS_PIPE)(doc)
 
 
-def by_text(doc: Doc, text: str) -> Actor:
+def by_text(doc: Doc, text: str) -> DocActor:
     """Return the actor one of whose mentions reads ``text``."""
     for actor in doc._.actors:
         if any(doc.text[m.start : m.end] == text for m in actor.mentions):

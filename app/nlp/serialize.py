@@ -7,7 +7,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from app.nlp.taxonomy import categories
-from app.nlp.types import Actor, Rule, Stance, TextSpan
+from app.nlp.types import CharSpan, DocActor, DocStance, Rule
 
 
 def serialize_doc(doc: Doc, text: str | None = None) -> dict[str, Any]:
@@ -15,8 +15,8 @@ def serialize_doc(doc: Doc, text: str | None = None) -> dict[str, Any]:
 
     ``text`` is the string the doc was made from, if the caller has it.
     """
-    actors: list[Actor] = doc._.actors or []
-    stances: list[Stance] = doc._.stances or []
+    actors: list[DocActor] = doc._.actors or []
+    stances: list[DocStance] = doc._.stances or []
     text = _doc_text(doc, text)
     return {
         "actors": [_actor(actor, text) for actor in actors],
@@ -35,11 +35,11 @@ def _doc_text(doc: Doc, text: str | None) -> str:
     return doc.text
 
 
-def _span(span: TextSpan, text: str) -> dict[str, Any]:
+def _span(span: CharSpan, text: str) -> dict[str, Any]:
     return {"text": text[span.start : span.end], "start": span.start, "end": span.end}
 
 
-def _actor(actor: Actor, text: str) -> dict[str, Any]:
+def _actor(actor: DocActor, text: str) -> dict[str, Any]:
     return {
         "id": actor.id,
         "name": actor.name,
@@ -55,7 +55,7 @@ def _actor(actor: Actor, text: str) -> dict[str, Any]:
     }
 
 
-def _stance(index: int, stance: Stance, text: str) -> dict[str, Any]:
+def _stance(index: int, stance: DocStance, text: str) -> dict[str, Any]:
     category = categories()[stance.event]
     return {
         "id": f"s{index}",

@@ -44,7 +44,7 @@ class PlaceMention:
 
 
 @dataclass(slots=True)
-class Actor:
+class DocActor:
     """One real-world actor with every mention folded into it."""
 
     id: str
@@ -58,7 +58,7 @@ class Actor:
 
 
 @dataclass(slots=True)
-class TextSpan:
+class CharSpan:
     """A character span of the submitted text."""
 
     start: int
@@ -76,19 +76,19 @@ class Rule:
 
 
 @dataclass(slots=True)
-class Stance:
+class DocStance:
     """Holder -> event -> target, with the evidence for it."""
 
     holder: list[str]
     target: list[str]
     event: str
-    trigger: TextSpan
+    trigger: CharSpan
     sentence: int
-    evidence: TextSpan
+    evidence: CharSpan
     mode: str | None = None
     cameo: str | None = None  # None: the category's first CAMEO root
     modality: Modality = "asserted"
-    content: TextSpan | None = None
+    content: CharSpan | None = None
     attributed_to: str | None = None
     confidence: float = 0.5
     context: str | None = None  # PLOVER context (economic, military, ...) where the coding gives one

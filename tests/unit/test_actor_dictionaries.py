@@ -1,7 +1,7 @@
 """The actor stage reads the Phoenix dictionaries: places, dated office holders, organisations, agents.
 
 Every sentence here is written for this test (none comes from the evaluation data). Stances are read
-through ``tests.test_stances.stances``, which codes an actor as the evaluation does (its country, or
+through ``tests.support.stances``, which codes an actor as the evaluation does (its country, or
 IGO / NGO / IMG by kind).
 """
 
@@ -18,7 +18,7 @@ from app.evaluation import actor_code
 from app.nlp.actors.phoenix import CountryPhrases, load_rules, read_record, role_for
 from app.nlp.dictionaries import load_dictionaries
 from app.nlp.pipeline import ACTORS_PIPE, analyze_texts, load_pipeline
-from app.nlp.types import Actor
+from app.nlp.types import DocActor
 from tests.support import MODEL, stances
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -31,7 +31,7 @@ def analyse(nlp: Language, text: str, day: date | None = None) -> Doc:
     return nlp(doc)
 
 
-def actor_named(doc: Doc, text: str) -> Actor:
+def actor_named(doc: Doc, text: str) -> DocActor:
     """Return the actor one of whose mentions reads ``text``."""
     for actor in doc._.actors:
         if any(doc.text[m.start : m.end] == text for m in actor.mentions):

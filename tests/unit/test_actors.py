@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.nlp.actors import actors_for_token, update_salience
-from app.nlp.types import Stance, TextSpan
+from app.nlp.types import CharSpan, DocStance
 from tests.support import by_text, run_actors
 
 
@@ -209,9 +209,9 @@ def test_update_salience_renumbers_stances_consistently(nlp: Language) -> None:
     doc = run_actors(nlp, "China urged Russia to talk. China and Russia met. China left. Ukraine waited.")
     ukraine = by_text(doc, "Ukraine")
     russia = by_text(doc, "Russia")
-    span = TextSpan(0, 5)
+    span = CharSpan(0, 5)
     doc._.stances = [
-        Stance(holder=[ukraine.id], target=[russia.id], event="DEMAND", trigger=span, sentence=0, evidence=span)
+        DocStance(holder=[ukraine.id], target=[russia.id], event="DEMAND", trigger=span, sentence=0, evidence=span)
         for _ in range(5)
     ]
     before = ukraine.salience

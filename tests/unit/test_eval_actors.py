@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.evaluation import SEED_ARTICLE_PATH, evaluate, load_gold
-from app.nlp.types import Actor
+from app.nlp.types import DocActor
 
 RECALL_FLOOR = 0.95
 
@@ -28,19 +28,19 @@ def seed(nlp: Language) -> Doc:
     return nlp(SEED_ARTICLE_PATH.read_text(encoding="utf-8"))
 
 
-def mentions(doc: Doc, actor: Actor) -> set[tuple[str, int]]:
+def mentions(doc: Doc, actor: DocActor) -> set[tuple[str, int]]:
     """(text, sentence) of each of an actor's mentions."""
     return {(doc.text[m.start : m.end], m.sentence) for m in actor.mentions}
 
 
-def state(doc: Doc, code: str) -> Actor:
+def state(doc: Doc, code: str) -> DocActor:
     """The one state actor of ``code``."""
     states = [a for a in doc._.actors if a.kind == "state" and a.country == code]
     assert len(states) == 1, f"{len(states)} state actors for {code}"
     return states[0]
 
 
-def actor_with(doc: Doc, text: str, sentence: int) -> Actor:
+def actor_with(doc: Doc, text: str, sentence: int) -> DocActor:
     """The actor one of whose mentions is ``text`` in ``sentence``."""
     for actor in doc._.actors:
         if (text, sentence) in mentions(doc, actor):

@@ -8,7 +8,7 @@ from typing import Protocol
 from spacy.tokens import Doc
 
 from app.nlp.gazetteer import load_data
-from app.nlp.types import Actor, ActorMention, MentionVia, PlaceMention
+from app.nlp.types import ActorMention, DocActor, MentionVia, PlaceMention
 
 
 class StateRequest(Protocol):
@@ -26,7 +26,7 @@ def add_states(doc: Doc, requests: Iterable[StateRequest]) -> None:
     names its people, not the state.
     """
     countries = load_data()["countries"]
-    actors: list[Actor] = doc._.actors if doc._.actors is not None else []
+    actors: list[DocActor] = doc._.actors if doc._.actors is not None else []
     mentions: list[ActorMention] = doc._.actor_mentions if doc._.actor_mentions is not None else []
     for request in requests:
         named = [
@@ -35,7 +35,7 @@ def add_states(doc: Doc, requests: Iterable[StateRequest]) -> None:
         ]
         country = countries.get(request.country)
         name = country["name"] if country else request.country
-        actors.append(Actor(id=request.id, name=name, kind="state", country=request.country, mentions=named))
+        actors.append(DocActor(id=request.id, name=name, kind="state", country=request.country, mentions=named))
         mentions.extend(named)
     doc._.actors, doc._.actor_mentions = actors, mentions
 

@@ -8,7 +8,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from app.nlp.actors.records import Draft
-from app.nlp.types import Actor, ActorMention
+from app.nlp.types import ActorMention, DocActor
 
 # Weights of the salience score: how often, how early, and how central to the stances an actor is.
 _W_MENTIONS, _W_POSITION, _W_STANCES = 0.5, 0.2, 0.3
@@ -30,11 +30,11 @@ def _salience(drafts: Sequence[Draft], doc: Doc, roles: dict[Any, int]) -> dict[
     return scores
 
 
-def finalise(drafts: Sequence[Draft], doc: Doc) -> tuple[list[Actor], list[ActorMention]]:
+def finalise(drafts: Sequence[Draft], doc: Doc) -> tuple[list[DocActor], list[ActorMention]]:
     """Turn drafts into actors sorted by salience, with ids a1, a2, …"""
     scores = _salience(drafts, doc, {})
     ordered = sorted(drafts, key=lambda d: (-scores[d.key], min(m.start for m in d.mentions)))
-    actors: list[Actor] = []
+    actors: list[DocActor] = []
     mentions: list[ActorMention] = []
     for n, draft in enumerate(ordered, start=1):
         actor_id = f"a{n}"
@@ -42,7 +42,7 @@ def finalise(drafts: Sequence[Draft], doc: Doc) -> tuple[list[Actor], list[Actor
             mention.actor_id = actor_id
         draft.mentions.sort(key=lambda m: (m.start, m.end))
         actors.append(
-            Actor(
+            DocActor(
                 id=actor_id,
                 name=draft.name,
                 kind=draft.kind,
@@ -60,7 +60,7 @@ def finalise(drafts: Sequence[Draft], doc: Doc) -> tuple[list[Actor], list[Actor
 
 def update_salience(doc: Doc) -> None:
     """Re-score salience with the actors' roles in ``doc._.stances``, re-sort, and renumber ids everywhere."""
-    actors: list[Actor] = doc._.actors or []
+    actors: list[DocActor] = doc._.actors or []
     if not actors:
         return
     roles: dict[Any, int] = {}

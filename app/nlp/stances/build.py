@@ -17,10 +17,10 @@ from app.nlp.stances.roles import content_span, counterparts, phrase_actors, res
 from app.nlp.stances.scoring import DERIVED_BONUS, confidence, modality_of, speaker_id
 from app.nlp.stances.topic import RelevanceData
 from app.nlp.stances.triggers import Match
-from app.nlp.types import Stance, TextSpan
+from app.nlp.types import CharSpan, DocStance
 
 
-def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None:
+def build_stance(match: Match, ctx: Context) -> tuple[DocStance, str | None] | None:
     """Turn a matched trigger into a stance and its intent framing, or None when the text names no holder."""
     frame = match.entry.frame
     if ran_into_means(match, ctx) or _promises_harm(match, ctx):
@@ -39,13 +39,13 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
     if not holders and not any(t in ctx.actors.coded or t in ctx.actors.implicit_ids for t in targets):
         return None  # an attack on no one the text codes tells nothing
     modality, framing = modality_of(match, ctx)
-    stance = Stance(
+    stance = DocStance(
         holder=holders,
         target=targets,
         event=match.entry.event,
         trigger=trigger_span(match),
         sentence=ctx.sentence_index,
-        evidence=TextSpan(start=ctx.sentence.start_char, end=ctx.sentence.end_char),
+        evidence=CharSpan(start=ctx.sentence.start_char, end=ctx.sentence.end_char),
         mode=match.entry.mode,
         cameo=match.entry.cameo,
         modality=modality,
@@ -113,9 +113,9 @@ def _argument_of(noun: Token, outer: Match) -> bool:
     return f"prep:{top.head.lower_}" in (*frame.target, *frame.content)
 
 
-def sentence_stances(ctx: Context) -> list[Stance]:
+def sentence_stances(ctx: Context) -> list[DocStance]:
     """Return the stances of one sentence, best first, one per (event, holder, target)."""
-    found: list[Stance] = []
+    found: list[DocStance] = []
     for token in ctx.tokens(ctx.candidates.triggers):
         match = ctx.match(token)
         if match is None or _suppressed(match, ctx):
@@ -136,9 +136,9 @@ def sentence_stances(ctx: Context) -> list[Stance]:
     return _deduplicate(found)
 
 
-def _deduplicate(stances: list[Stance]) -> list[Stance]:
+def _deduplicate(stances: list[DocStance]) -> list[DocStance]:
     """Keep one stance per (event, holder, target), and drop one without a target that another with one covers."""
-    best: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Stance] = {}
+    best: dict[tuple[str, tuple[str, ...], tuple[str, ...]], DocStance] = {}
     for stance in stances:
         key = (stance.event, tuple(sorted(stance.holder)), tuple(sorted(stance.target)))
         if key not in best or stance.confidence > best[key].confidence:
@@ -150,13 +150,13 @@ def _deduplicate(stances: list[Stance]) -> list[Stance]:
 
 def extract_stances(
     doc: Doc, lexicon: Lexicon, relevance_data: RelevanceData
-) -> tuple[list[Stance], dict[str, ImplicitState]]:
+) -> tuple[list[DocStance], dict[str, ImplicitState]]:
     """Return every stance in ``doc``, sentence by sentence, and the states they add as recipients."""
     actors = ActorIndex.build(doc._.actors or [], doc._.actor_mentions or [], doc._.places or [])
     candidates = Candidates.find(doc, lexicon)
     memo = Memo()
     relevance = Relevance.build(doc, relevance_data)
-    stances: list[Stance] = []
+    stances: list[DocStance] = []
     for index, sentence in enumerate(doc.sents):
         ctx = Context(
             doc=doc,

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 from app.nlp.arrays import distinct_strings, is_one_of, positions
 from app.nlp.lexicon import Lexicon
 from app.nlp.taxonomy import NON_STATE_CODES
-from app.nlp.types import Actor, ActorMention, PlaceMention
+from app.nlp.types import ActorMention, DocActor, PlaceMention
 
 VERB_POS = frozenset({"VERB"})
 NOUN_POS = frozenset({"NOUN"})
@@ -49,7 +49,7 @@ class ActorIndex:
 
     @classmethod
     def build(
-        cls, actors: Iterable[Actor], mentions: Iterable[ActorMention], places: Iterable[PlaceMention] = ()
+        cls, actors: Iterable[DocActor], mentions: Iterable[ActorMention], places: Iterable[PlaceMention] = ()
     ) -> ActorIndex:
         """Index the doc's actor mentions and place names."""
         index = cls()

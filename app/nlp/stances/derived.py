@@ -17,7 +17,7 @@ from app.nlp.stances.scoring import (
     TARGET_BONUS,
     clause_depth,
 )
-from app.nlp.types import Rule, Stance, TextSpan
+from app.nlp.types import CharSpan, DocStance, Rule
 
 # Categories whose intended performance is itself a commitment to cooperate (CAMEO 03) ...
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
@@ -36,7 +36,7 @@ REFUSED_MODES = {
 MILITARY = frozenset({"ASSAULT", "MOBILIZE"})
 
 
-def derived_stance(stance: Stance, framing: str | None) -> Stance | None:
+def derived_stance(stance: DocStance, framing: str | None) -> DocStance | None:
     """Report an intended act as the commitment it expresses: AGREE to cooperate, or THREATEN to harm.
 
     A negated agreement ("will not accept", "failed to reach agreement") is itself a rejection, and so is
@@ -79,7 +79,7 @@ def derived_stance(stance: Stance, framing: str | None) -> Stance | None:
     )
 
 
-def _derived_rule(name: str, change: str, base: Stance) -> Rule:
+def _derived_rule(name: str, change: str, base: DocStance) -> Rule:
     """Say which stance a derived one comes from and how ("intended CONSULT -> AGREE")."""
     basis = f", from {base.rule.ref}" if base.rule is not None else ""
     return Rule("derived", f"derived:{name}", f"{change} ({name}){basis}")
@@ -91,9 +91,9 @@ def _agree_mode(event: str) -> str | None:
     )
 
 
-def deontic_requests(ctx: Context) -> list[Stance]:
+def deontic_requests(ctx: Context) -> list[DocStance]:
     """Find "A said B must C": a speech verb whose complement obliges someone is A REQUEST B."""
-    found: list[Stance] = []
+    found: list[DocStance] = []
     cues = ctx.cues
     for verb in ctx.tokens(ctx.candidates.speech_verbs):
         # Few complements carry a deontic modal: look for one before looking for the speaker.
@@ -123,7 +123,7 @@ def _to_infinitive(clause: Token) -> bool:
     return any(aux.lower_ == "to" for aux in syntax.children(clause, "aux"))
 
 
-def _request_from(verb: Token, speaker: Token, clause: Token, modal: Token, ctx: Context) -> Stance | None:
+def _request_from(verb: Token, speaker: Token, clause: Token, modal: Token, ctx: Context) -> DocStance | None:
     holders = phrase_actors(speaker, ctx, set())
     subject = syntax.finite_subject(clause)
     if not holders or subject is None:
@@ -131,13 +131,13 @@ def _request_from(verb: Token, speaker: Token, clause: Token, modal: Token, ctx:
     targets = phrase_actors(subject, ctx, set(holders))
     if not targets:
         return None
-    return Stance(
+    return DocStance(
         holder=holders,
         target=targets,
         event="REQUEST",
-        trigger=TextSpan(start=modal.idx, end=modal.idx + len(modal.text)),
+        trigger=CharSpan(start=modal.idx, end=modal.idx + len(modal.text)),
         sentence=ctx.sentence_index,
-        evidence=TextSpan(start=ctx.sentence.start_char, end=ctx.sentence.end_char),
+        evidence=CharSpan(start=ctx.sentence.start_char, end=ctx.sentence.end_char),
         content=phrase_span(clause, ctx.candidates.phrase_breaks),
         confidence=BASE_CONFIDENCE - DEPTH_PENALTY * clause_depth(verb, ctx.cues) + TARGET_BONUS / 2,
         rule=Rule(

@@ -31,7 +31,7 @@ from app.nlp.gazetteer import load_data
 from app.nlp.stances.arguments import direct_objects
 from app.nlp.stances.context import Context
 from app.nlp.stances.topic import RelevanceData, SentenceCues, sentence_cues
-from app.nlp.types import Actor, ActorMention, Stance
+from app.nlp.types import ActorMention, DocActor, DocStance
 
 # Sectors of political actors (CAMEO's government, military, police, rebels, opposition, judiciary,
 # legislature, parties, intelligence). Other sectors are civil society; business (BUS) is not political.
@@ -69,7 +69,7 @@ class Relevance:
     """The doc's actors and mentions as the relevance verdict reads them, built once per doc."""
 
     data: RelevanceData
-    actors: dict[str, Actor]
+    actors: dict[str, DocActor]
     mentions: dict[int, list[ActorMention]] = field(default_factory=lambda: defaultdict(list))  # by sentence
     state_heads: frozenset[str] = frozenset()
     locative_preps: frozenset[str] = frozenset()
@@ -89,12 +89,12 @@ class Relevance:
             relevance.mentions[mention.sentence].append(mention)
         return relevance
 
-    def weigh(self, stances: list[Stance], ctx: Context) -> list[Stance]:
+    def weigh(self, stances: list[DocStance], ctx: Context) -> list[DocStance]:
         """Return the sentence's stances that stay, with their confidence weighed by relevance."""
         if not stances:
             return stances
         cues = sentence_cues(ctx.sentence, self.data, ctx.actors.by_token)
-        kept: list[Stance] = []
+        kept: list[DocStance] = []
         for stance in stances:
             factor = self.factor(stance, ctx, cues)
             if factor > 0:
@@ -102,7 +102,7 @@ class Relevance:
                 kept.append(stance)
         return kept
 
-    def factor(self, stance: Stance, ctx: Context, cues: SentenceCues) -> float:
+    def factor(self, stance: DocStance, ctx: Context, cues: SentenceCues) -> float:
         """Return 1 for a political stance, 0 to remove it, UNPLACED_FACTOR when nothing tells."""
         trigger = self._trigger(stance, ctx)
         if trigger is not None and self._natural_agent(trigger):
@@ -134,7 +134,7 @@ class Relevance:
             known = self.standings[key] = self._sentence_standing(actor, actor_id, ctx, state_kinds)
         return known
 
-    def _sentence_standing(self, actor: Actor, actor_id: str, ctx: Context, state_kinds: set[str]) -> Standing:
+    def _sentence_standing(self, actor: DocActor, actor_id: str, ctx: Context, state_kinds: set[str]) -> Standing:
         mentions = [m for m in self.mentions.get(ctx.sentence_index, ()) if m.actor_id == actor_id]
         # A pronoun only repeats a name: it counts where the sentence does not name the actor itself.
         named = [m for m in mentions if m.via != "pronoun"]
@@ -142,7 +142,7 @@ class Relevance:
         found = [self._mention_standing(actor, m, ctx, state_kinds) for m in mentions]
         return max(found) if found else self._actor_standing(actor, None, state_kinds)
 
-    def _mention_standing(self, actor: Actor, mention: ActorMention, ctx: Context, kinds: set[str]) -> Standing:
+    def _mention_standing(self, actor: DocActor, mention: ActorMention, ctx: Context, kinds: set[str]) -> Standing:
         doc = ctx.doc
         head = doc[mention.head_i]
         span = range(mention.token_start, mention.token_end)
@@ -158,7 +158,7 @@ class Relevance:
             return Standing.PLACE
         return self._actor_standing(actor, (mention, head), kinds)
 
-    def _actor_standing(self, actor: Actor, named: tuple[ActorMention, Token] | None, kinds: set[str]) -> Standing:
+    def _actor_standing(self, actor: DocActor, named: tuple[ActorMention, Token] | None, kinds: set[str]) -> Standing:
         """Return an actor's standing from its kind, sector and title, and how this mention names it."""
         if actor.kind in POLITICAL_KINDS:
             return Standing.CORE
@@ -201,7 +201,7 @@ class Relevance:
             and token.head.head.dep_ not in ("pobj",)
         )
 
-    def _trigger(self, stance: Stance, ctx: Context) -> Token | None:
+    def _trigger(self, stance: DocStance, ctx: Context) -> Token | None:
         """Return the token of the stance's matched trigger (or the head of its trigger span)."""
         span = ctx.doc.char_span(stance.trigger.start, stance.trigger.end, alignment_mode="expand")
         if span is None or not len(span):

@@ -20,7 +20,7 @@ from app.nlp.stances.arguments import (
 from app.nlp.stances.candidates import NOUN_POS
 from app.nlp.stances.context import Context
 from app.nlp.stances.triggers import Match
-from app.nlp.types import TextSpan
+from app.nlp.types import CharSpan
 
 
 def _preps(match: Match, word: str) -> list[Token]:
@@ -218,7 +218,7 @@ def resolve(match: Match, roles: Iterable[str], ctx: Context, exclude: set[str])
     return []
 
 
-def content_span(match: Match, ctx: Context) -> TextSpan | None:
+def content_span(match: Match, ctx: Context) -> CharSpan | None:
     """Return the span of what is asked, agreed, rejected ... (the frame's first content role found)."""
     for role in match.entry.frame.content:
         tokens = role_tokens(match, role)
@@ -227,7 +227,7 @@ def content_span(match: Match, ctx: Context) -> TextSpan | None:
     return None
 
 
-def phrase_span(token: Token, breaks: list[int]) -> TextSpan:
+def phrase_span(token: Token, breaks: list[int]) -> CharSpan:
     """Return a phrase's span, with its preposition, without trailing appositions and punctuation.
 
     ``breaks``: the doc's appositions, parataxis and ",;:" (see Candidates), which the phrase stops before.
@@ -240,12 +240,12 @@ def phrase_span(token: Token, breaks: list[int]) -> TextSpan:
     last = token.doc[cut - 1] if cut is not None else token.right_edge
     while last.i > token.i and last.is_punct:
         last = token.doc[last.i - 1]
-    return TextSpan(start=start.idx, end=last.idx + len(last.text))
+    return CharSpan(start=start.idx, end=last.idx + len(last.text))
 
 
-def trigger_span(match: Match) -> TextSpan:
+def trigger_span(match: Match) -> CharSpan:
     """Return the character span of the trigger with the particle or object that made it match."""
     tokens = [match.token, *(t for t in match.extra if abs(t.i - match.token.i) <= 4)]
     first = min(tokens, key=lambda t: t.i)
     last = max(tokens, key=lambda t: t.i)
-    return TextSpan(start=first.idx, end=last.idx + len(last.text))
+    return CharSpan(start=first.idx, end=last.idx + len(last.text))
