@@ -616,7 +616,9 @@ class ActorBuilder:
         ]
         code, _, _ = self.affiliation([n for n in [*inner, *names] if n not in located])
         words = {t.lower_ for t in ent}
-        sector = next((self.gaz.org_sector_words[w] for w in words if w in self.gaz.org_sector_words), None)
+        # The first sector word of the name, in its order ("Trade Union Congress": union, LAB), never a
+        # set's order, which changes with the process's hash seed.
+        sector = next((self.gaz.org_sector_words[t.lower_] for t in ent if t.lower_ in self.gaz.org_sector_words), None)
         sector = sector or self.group_heads.get(ent.root.lower_)  # "Latvian Constitutional Court": JUD
         kind: ActorKind = "organization"
         if code is None and words & self.gaz.ngo_name_words:
