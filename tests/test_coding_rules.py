@@ -304,3 +304,38 @@ def test_a_named_site_is_no_actor(nlp: Language) -> None:
 )
 def test_a_protest_by_an_unnamed_crowd_is_its_countrys_people(nlp: Language, text: str, country: str) -> None:
     find(stances(nlp, text), "PROTEST", country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Latin American foreign ministers condemned the coup in Bolivia.",
+        "Coldplay announced a North American tour, their first since the pandemic.",
+        "Central American migrants crossed the river into Mexico.",
+    ],
+)
+def test_a_demonym_a_regions_word_qualifies_names_no_country(nlp: Language, text: str) -> None:
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    assert "USA" not in {a["country"] for a in analysis["actors"]}, analysis["actors"]
+
+
+def test_a_countrys_own_compound_demonym_still_names_it(nlp: Language) -> None:
+    find(stances(nlp, "South African police arrested dozens of North Korean diplomats."), "COERCE", "ZAF", "PRK")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Norway's Alexander Rybak defeated Iceland's Yohanna in the Eurovision Song Contest final in Moscow.",
+        "Scottie Scheffler captured the U.S. Open with a birdie on the final hole.",
+        "Nelly Korda seized the lead on the back nine at the Women's PGA Championship in Maryland.",
+    ],
+)
+def test_a_contest_between_nationals_is_no_political_act(nlp: Language, text: str) -> None:
+    # A country in a possessive before a person ("Iceland's Yohanna") gives a nationality, as a demonym does.
+    assert not [s for s in stances(nlp, text) if s["confidence"] >= 0.5]
+
+
+def test_a_region_within_a_country_keeps_its_demonym(nlp: Language) -> None:
+    find(stances(nlp, "Militias shelled a northern Nigerian village near the border."), "ASSAULT", "NGA", "NGA")
