@@ -35,8 +35,12 @@ async def test_metrics_have_process_and_per_worker_series(client: httpx.AsyncCli
 
 
 def test_worker_slots_stay_put_and_a_replacement_takes_the_free_one() -> None:
-    sleepers = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(3)]
+    # Each sleeper says when its interpreter is up: a process read before that may still be a few kB.
+    script = "import time; print('up', flush=True); time.sleep(60)"
+    sleepers = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) for _ in range(3)]
     try:
+        for sleeper in sleepers:
+            assert sleeper.stdout is not None and sleeper.stdout.readline() == "up\n"
         first, second, third = (p.pid for p in sleepers)
         pids = [first, second]
         collector = WorkerResources()
@@ -56,4 +60,4 @@ def test_worker_slots_stay_put_and_a_replacement_takes_the_free_one() -> None:
     finally:
         for sleeper in sleepers:
             sleeper.kill()
-            sleeper.wait()
+            sleeper.communicate()  # reaps it and closes its pipe
