@@ -48,7 +48,8 @@ class AnalyzeRequest(_Strict):
     date: IsoDate | None = Field(
         None,
         description="The article's publication date (ISO 8601, `YYYY-MM-DD`): a named person is coded by the "
-        "office they held on that day (without it, the most recent one).",
+        "office they held on that day (without it, the most recent one), and the stances' relative dates "
+        "(`on Tuesday`, `last week`) are read against it (without it, they are left unresolved).",
     )
     options: AnalyzeOptions = Field(default_factory=AnalyzeOptions, description="Response options.")
 
@@ -103,6 +104,46 @@ class Rule(BaseModel):
     cameo: str | None = Field(description="The full CAMEO code the rule gives (e.g. `0233`), where it gives one.")
 
 
+class Location(BaseModel):
+    """Where the event happened: the place the event's own clause names, resolved offline (GeoNames)."""
+
+    mention: TextSpan = Field(description="The place as the text names it.")
+    name: str = Field(description="The place's name (GeoNames' for a city or division, the English one for a country).")
+    country: str = Field(description="ISO 3166-1 alpha-3 code of the country the place lies in.")
+    level: Literal["country", "admin1", "city"] | None = Field(
+        description="What the place is: a country, a first-order division (state, province, region) or a city or "
+        "town; null for a place known only as lying in `country` (no coordinates then)."
+    )
+    admin1: str | None = Field(None, description="The first-order division a city lies in.")
+    geonames_id: int | None = Field(None, ge=0, le=MAX_JSON_INT, description="GeoNames id of the place.")
+    latitude: float | None = Field(None, ge=-90, le=90, description="WGS84 latitude of the place (GeoNames).")
+    longitude: float | None = Field(None, ge=-180, le=180, description="WGS84 longitude of the place (GeoNames).")
+    confidence: float = Field(ge=0, le=1, description="How sure the reading of the name is, 0..1.")
+    ambiguous: bool = Field(
+        description="Other countries have a place of this name too; the article's other places and actors chose."
+    )
+
+
+class StanceDate(BaseModel):
+    """When the event happened: the date expression of the event's own clause, read against the article's date."""
+
+    mention: TextSpan = Field(description="The date expression, e.g. `on Tuesday`, `overnight`, `10 July 2023`.")
+    value: str | None = Field(
+        description="ISO 8601: a day (`2024-03-12`), a month (`2024-03`), a year (`2024`) or an interval of days "
+        "(`2024-03-04/2024-03-10` for a week; `overnight` spans two days); null when the expression is relative "
+        "and the request gave no `date`."
+    )
+    first: datetime.date | None = Field(description="First day `value` covers.")
+    last: datetime.date | None = Field(description="Last day `value` covers.")
+    precision: Literal["day", "week", "month", "year"] | None = Field(
+        description="How precise the text is: `on Tuesday` a day, `last week` a week, `in March` a month."
+    )
+    resolved: bool = Field(description="False for a relative date left unresolved (no article `date`).")
+    relative: bool = Field(
+        description="Read against the article's date (`on Tuesday`) or a date given before (`two days later`)."
+    )
+
+
 class Stance(BaseModel):
     """Who takes what stance or action toward whom, with its evidence."""
 
@@ -125,6 +166,16 @@ class Stance(BaseModel):
         None, description="PLOVER context (e.g. `economic`, `military`) where the coding gives one."
     )
     rule: Rule | None = Field(None, description="Where the coding came from.")
+    location: Location | None = Field(
+        None,
+        description="Where the event happened, when its own clause names a place (`in Kyiv`, `the city of Herat`, "
+        "an attacked town); a place that only names an actor (`Moscow said`) is none. Null when the text gives none.",
+    )
+    date: StanceDate | None = Field(
+        None,
+        description="When the event happened, when its own clause gives a date (`on Tuesday`, `overnight`, "
+        "`last week`, `in March`). Null when the text gives none: never the article's date by default.",
+    )
 
 
 class Meta(BaseModel):

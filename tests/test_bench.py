@@ -50,6 +50,8 @@ def test_quick_benchmark_measures_raw_spacy_and_the_service(tmp_path: Path) -> N
     stages = report["stages"]
     assert stages["parse_ms_median"] > 0 and stages["actors_over_parse_median"] >= 0
     assert stages["stances_over_parse_median"] >= 0
+    assert stages["places_over_parse_median"] >= 0 and stages["dates_over_parse_median"] >= 0
+    assert stages["own_over_parse_median"] >= stages["actors_over_parse_median"]
 
 
 def test_memory_soak_reads_every_workers_rss(tmp_path: Path) -> None:

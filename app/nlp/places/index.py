@@ -108,6 +108,10 @@ class PlaceIndex:
         key = _key(name)
         return key in self._names or key in self._alternates
 
+    def has_main_name(self, name: str) -> bool:
+        """True when some place bears this name as a main name, not only as a GeoNames alternate."""
+        return _key(name) in self._names
+
     def candidates(self, name: str) -> list[Place]:
         """Every place of this name: main names first, then places that only GeoNames' alternates give."""
         return [self.places[c.position] for c in self._candidates(_key(name))]

@@ -4,9 +4,10 @@ A name is a place mention when the place index knows it and the text uses it as 
 GPE, LOC or FAC entity, or a capitalised name (spaCy tags "Kyiv" PERSON and "Herat" ORG often
 enough) that a place preposition or a place noun governs ("in Herat", "the city of Herat",
 "Kaduna state"). Each mention says how it attaches (:class:`Role`): ``locative`` through a
-place preposition ("protested in Tel Aviv", "a court in Moscow"), ``target`` through "on" or
-"against" ("strikes on Rafah"), ``argument`` as a subject or object ("Moscow said", "shelled
-Kharkiv"), ``modifier`` inside a noun phrase ("Gaza health officials", "Moscow's decision").
+place preposition ("protested in Tel Aviv", "a court in Moscow"), ``target`` as what is acted on
+("shelled Kharkiv", "Kharkiv was shelled", "strikes on Rafah"), ``argument`` as a subject or
+complement ("Moscow said"), ``modifier`` inside a noun phrase ("Gaza health officials", "Moscow's
+decision").
 Only a locative mention says where something happened; the seat of an actor ("Moscow said",
 "Washington imposed") is an argument, never a location. Nothing here knows about actors or
 events: the actor and place stages decide what each mention means to them.
@@ -14,7 +15,7 @@ events: the actor and place stages decide what each mention means to them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -23,6 +24,7 @@ from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from app.nlp.arrays import positions
+from app.nlp.attach import phrase_anchor
 from app.nlp.gazetteer import load_data
 from app.nlp.places.index import Level, PlaceIndex, ResolvedPlace
 
@@ -37,13 +39,16 @@ MAX_NAME_TOKENS = 5
 _ADMIN1_NOUNS = frozenset({"province", "state", "region", "governorate", "oblast", "prefecture", "territory"})
 _CITY_NOUNS = frozenset({"city", "town", "village", "capital", "port", "municipality", "suburb", "suburbs"})
 # Nouns whose "of" object is where they are ("the outskirts of Kyiv", "the centre of Kharkiv").
-_PART_NOUNS = frozenset({"outskirts", "centre", "center", "heart", "streets", "part", "parts", "area", "areas"})
+_PART_NOUNS = frozenset(
+    {"outskirts", "centre", "center", "heart", "streets", "part", "parts", "area", "areas", "coast", "waters", "shores"}
+)
 # Compass words: "20 km north of Mariupol" is near Mariupol.
 _COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
 # Words a multi-word place name may hold between capitalised ones ("Mocimboa da Praia", "Deir ez-Zor").
 _NAME_JOINERS = frozenset({"da", "de", "del", "do", "dos", "el", "al", "ez", "es", "and", "-", "of", "la", "le"})
 _TARGET_PREPS = frozenset({"on", "against", "upon"})
-_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "attr", "agent", "ROOT", "oprd"})
+_TARGET_DEPS = frozenset({"dobj", "nsubjpass"})
+_ARGUMENT_DEPS = frozenset({"nsubj", "iobj", "dative", "attr", "agent", "ROOT", "oprd", "appos"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "npadvmod"})
 MAX_CLIMB = 6
 
@@ -80,8 +85,12 @@ class PlaceFinder:
         self.locative_preps = frozenset(p for p in gazetteer["locative_preps"] if " " not in p)
         self.place_nouns = frozenset(gazetteer["place_nouns"]) | _ADMIN1_NOUNS | _CITY_NOUNS
 
-    def find(self, doc: Doc) -> list[PlaceSpan]:
-        """Return the place mentions of ``doc`` in text order (unresolved: see :meth:`resolve`)."""
+    def find(self, doc: Doc, known: Collection[int] = ()) -> list[PlaceSpan]:
+        """Return the place mentions of ``doc`` in text order (unresolved: see :meth:`resolve`).
+
+        ``known``: tokens the caller knows to be place names (the actor stage's capitals and places),
+        taken whatever spaCy tagged them ("struck Kyiv", with Kyiv tagged PERSON).
+        """
         ents = list(doc.ents)
         covered: set[int] = set()
         found: list[PlaceSpan] = []
@@ -90,31 +99,44 @@ class PlaceFinder:
             if ent.label_ in _NOT_PLACES:
                 continue
             for start, end in self._names(doc, ent.start, ent.end):
-                mention = self._mention(doc, start, end, ent.label_)
-                if mention is not None and (ent.label_ in PLACE_LABELS or self._named_as_place(mention)):
+                mention = self.mention(doc, start, end, ent.label_)
+                if mention is not None and (
+                    ent.label_ in PLACE_LABELS or start in known or self._named_as_place(mention)
+                ):
                     found.append(mention)
         for start, end in _proper_runs(doc, covered):
             for s, e in self._names(doc, start, end):
-                mention = self._mention(doc, s, e, None)
-                if mention is not None and self._named_as_place(mention):
+                mention = self.mention(doc, s, e, None)
+                if mention is not None and (self._named_as_place(mention) or s in known):
                     found.append(mention)
         found.sort(key=lambda m: m.start)
         return _fold_containers(found)
 
-    def resolve(self, mentions: Sequence[PlaceSpan], context_countries: Collection[str] = ()) -> list[PlaceSpan]:
+    def resolve(
+        self,
+        mentions: Sequence[PlaceSpan],
+        context_countries: Collection[str] = (),
+        context_of: Callable[[PlaceSpan], Collection[str]] | None = None,
+    ) -> list[PlaceSpan]:
         """Return the mentions with ``place`` set where the index can tell which place each is.
 
+        ``context_countries``: the countries of the article's actors; or ``context_of``, those for
+        one mention (the actor stage reads "Georgia" itself as an actor: it must not vote for itself).
         The article's other places are the strong context: the names that only one country has
         are read first, and their countries then help with the rest ("Tripoli" beside "Beirut").
         """
-        first = [self.index.resolve(m.text, context_countries, level=m.level, within=m.within) for m in mentions]
+        contexts = [context_countries if context_of is None else context_of(m) for m in mentions]
+        first = [
+            self.index.resolve(m.text, context, level=m.level, within=m.within)
+            for m, context in zip(mentions, contexts, strict=True)
+        ]
         sure = [p.country for p in first if p is not None and not p.ambiguous]
         resolved = []
-        for mention, place in zip(mentions, first, strict=True):
+        for mention, place, context in zip(mentions, first, contexts, strict=True):
             final = place
             if place is not None and place.ambiguous:
                 final = self.index.resolve(
-                    mention.text, context_countries, place_countries=sure, level=mention.level, within=mention.within
+                    mention.text, context, place_countries=sure, level=mention.level, within=mention.within
                 )
             resolved.append(replace(mention, place=final))
         return resolved
@@ -135,7 +157,8 @@ class PlaceFinder:
             else:
                 i += 1  # a word that starts no name: "northern" in "northern Gaza", "the"
 
-    def _mention(self, doc: Doc, start: int, end: int, label: str | None) -> PlaceSpan | None:
+    def mention(self, doc: Doc, start: int, end: int, label: str | None = None) -> PlaceSpan | None:
+        """Return the mention of the name over tokens [start, end), or None if it is not written as a name."""
         span = doc[start:end]
         if not span[0].text[:1].isupper():
             return None  # "the state of emergency": only a name written as one is a place
@@ -155,8 +178,10 @@ class PlaceFinder:
         )
 
     def _named_as_place(self, mention: PlaceSpan) -> bool:
-        """True when the sentence treats an untagged name as a place ("in Herat", "the city of Herat")."""
-        return mention.role in ("locative", "target") or mention.level is not None
+        """True when the sentence treats a name spaCy did not tag as a place as one ("in Herat", "the city
+        of Herat"), and it is a place's own name (GeoNames' alternates hold "Hamas" for Hamm)."""
+        through_preposition = mention.role in ("locative", "target") and mention.preposition is not None
+        return (through_preposition or mention.level is not None) and self.index.has_main_name(mention.text)
 
     def _attachment(self, root: Token) -> tuple[Role, int | None, str | None, Level | None]:
         """Climb from a name to what its phrase attaches to, through place nouns and coordination."""
@@ -180,18 +205,16 @@ class PlaceFinder:
                 return "locative", head.head.head.i, "near", level  # "20 km north of Mariupol"
             else:
                 break
-        head = token.head
-        if token.dep_ == "pobj" and head.dep_ in ("prep", "agent", "dative", "conj"):
-            preposition = head.lower_
-            governor = head.head
-            while governor.dep_ == "conj" and governor.pos_ == "ADP" and governor.head.i != governor.i:
-                governor = governor.head  # "in Gaza and in the West Bank": the first preposition's head
-            attached = governor.head.i if governor.pos_ == "ADP" else governor.i
+        if token.dep_ == "pobj" and token.head.dep_ in ("prep", "agent", "dative", "conj"):
+            attached, preposition = phrase_anchor(token)
             if preposition in self.locative_preps:
                 return "locative", attached, preposition, level
             if preposition in _TARGET_PREPS:
                 return "target", attached, preposition, level
             return "other", attached, preposition, level
+        head = token.head
+        if token.dep_ in _TARGET_DEPS:
+            return "target", head.i, None, level
         if token.dep_ in _ARGUMENT_DEPS:
             return "argument", head.i, None, level
         if token.dep_ in _MODIFIER_DEPS:
