@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from app.nlp.types import Stance
 
@@ -41,6 +41,9 @@ class EventScope:
     ranks: dict[int, int]  # token index -> OWN, PARTICIPANT or CONTINUED
     events: Collection[int]
     event_nouns: Collection[str]
+    # The noun the event's clause is a relative clause of: "the day (that) rebels attacked", "Kidal,
+    # where rebels attacked a base". A date or place that *is* that noun is the event's own.
+    heads: frozenset[int] = frozenset()
 
     def rank(self, doc: Doc, anchor: int | None) -> int | None:
         """Return how closely an anchor belongs to the event, or None when it does not.
@@ -70,14 +73,18 @@ class EventScope:
         return found
 
 
-def event_scope(trigger: Token, events: Collection[int], event_nouns: Collection[str]) -> EventScope:
-    """Return the anchors of the event ``trigger`` expresses.
+def event_scope(
+    trigger: Span, events: Collection[int], event_nouns: Collection[str], *, comments: bool = False
+) -> EventScope:
+    """Return the anchors of the event ``trigger`` (its words) expresses.
 
     ``events``: the tokens that trigger the text's other events (their phrases are theirs);
-    ``event_nouns``: lemmas of nouns that name events ("attack", "talks"), never a participant.
+    ``event_nouns``: lemmas of nouns that name events ("attack", "talks"): a participant only of an
+    event that does not comment on them (``comments``: "condemned the attack in Kabul" is not in
+    Kabul; "signed an agreement in Pyongyang" is).
     """
-    ranks: dict[int, int] = {}
-    own = _clause(trigger, events)
+    ranks: dict[int, int] = {token.i: OWN for token in trigger}  # "held talks in Istanbul"
+    own = _clause(trigger.root, events)
     for token in own:
         ranks.setdefault(token.i, OWN)
     for token in own:
@@ -86,14 +93,15 @@ def event_scope(trigger: Token, events: Collection[int], event_nouns: Collection
                 child.dep_ in _PARTICIPANT_DEPS
                 and child.pos_ in _NOUNS
                 and child.i not in events
-                and child.lemma_.lower() not in event_nouns
+                and not (comments and child.lemma_.lower() in event_nouns)
             ):
                 ranks.setdefault(child.i, PARTICIPANT)
     continued = _continued(own[-1])
     if continued is not None:
         for token in _clause(continued, events):
             ranks.setdefault(token.i, CONTINUED)
-    return EventScope(ranks, events, event_nouns)
+    heads = frozenset({own[-1].head.i}) if own[-1].dep_ == "relcl" else frozenset()
+    return EventScope(ranks, events, event_nouns, heads)
 
 
 def _clause(trigger: Token, events: Collection[int]) -> list[Token]:
@@ -109,8 +117,9 @@ def _clause(trigger: Token, events: Collection[int]) -> list[Token]:
             else:
                 break
         head = token.head
-        if token.dep_ in _NOUN_ARGUMENT_DEPS and head.pos_ in ("VERB", "AUX") and head.i not in events:
-            found.append(head)  # "launched strikes", "the attack killed": not "condemned the attack"
+        subject = token.dep_ in ("nsubj", "nsubjpass")
+        if token.dep_ in _NOUN_ARGUMENT_DEPS and head.pos_ in ("VERB", "AUX") and (subject or head.i not in events):
+            found.append(head)  # "launched strikes", "air strikes killed 14": not "condemned the attack"
             token = head
     for _ in range(MAX_CLIMB):
         if token.dep_ != "xcomp" or token.head.i == token.i:
@@ -129,21 +138,29 @@ def _continued(top: Token) -> Token | None:
     return None
 
 
+# Events that say something about another event rather than do it: "condemned the attack in Kabul".
+COMMENTING_EVENTS = frozenset({"ACCUSE", "SUPPORT", "REJECT", "REQUEST", "THREATEN", "PROTEST"})
+
+
 def stance_scopes(doc: Doc, stances: Sequence[Stance], event_nouns: Collection[str]) -> list[EventScope]:
-    """Return the scope of each stance's event (stances of one trigger share it)."""
-    triggers = [trigger_token(doc, stance) for stance in stances]
-    events = {token.i for token in triggers}
-    scopes: dict[int, EventScope] = {}
-    for trigger in triggers:
-        if trigger.i not in scopes:
-            scopes[trigger.i] = event_scope(trigger, events, event_nouns)
-    return [scopes[trigger.i] for trigger in triggers]
+    """Return the scope of each stance's event (stances of one trigger and kind share it)."""
+    triggers = [trigger_span(doc, stance) for stance in stances]
+    events = {span.root.i for span in triggers}
+    scopes: dict[tuple[int, int, bool], EventScope] = {}
+    found = []
+    for stance, span in zip(stances, triggers, strict=True):
+        comments = stance.event in COMMENTING_EVENTS
+        key = (span.start, span.end, comments)
+        if key not in scopes:
+            scopes[key] = event_scope(span, events - {span.root.i}, event_nouns, comments=comments)
+        found.append(scopes[key])
+    return found
 
 
-def trigger_token(doc: Doc, stance: Stance) -> Token:
-    """Return the token that heads a stance's trigger words."""
+def trigger_span(doc: Doc, stance: Stance) -> Span:
+    """Return the tokens of a stance's trigger words."""
     span = doc.char_span(stance.trigger.start, stance.trigger.end, alignment_mode="expand")
-    return doc[0] if span is None or not len(span) else span.root
+    return doc[0:1] if span is None or not len(span) else span
 
 
 def phrase_anchor(root: Token) -> tuple[int, str | None]:

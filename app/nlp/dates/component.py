@@ -16,8 +16,8 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from app.nlp.attach import EventScope, stance_scopes
-from app.nlp.dates.expressions import DateSpan, find_dates
+from app.nlp.attach import OWN, EventScope, stance_scopes
+from app.nlp.dates.expressions import DateFinder, DateSpan
 from app.nlp.dates.reading import Direction, Reading, read, warm_up
 from app.nlp.extensions import register_extensions
 from app.nlp.lexicon import load_lexicon
@@ -34,8 +34,9 @@ MAX_CLIMB = 4
 class DateStage:
     """spaCy component: sets ``stance.date`` for the stances of ``doc._.stances``."""
 
-    def __init__(self) -> None:
+    def __init__(self, nlp: Language) -> None:
         register_extensions()
+        self.finder = DateFinder(nlp.vocab)
         self.event_nouns = load_lexicon().lemmas.get("noun", frozenset())
         warm_up()
 
@@ -44,7 +45,7 @@ class DateStage:
         stances: list[Stance] = doc._.stances or []
         if not stances:
             return doc
-        dates = find_dates(doc)
+        dates = self.finder.find(doc)
         if not dates:
             return doc
         reader = _Reader(doc, dates, doc._.article_date)
@@ -59,7 +60,7 @@ class DateStage:
             (
                 (rank, _PRECISION_ORDER[d.form.precision], _ANCHOR_ORDER[d.form.anchor], d.start, position)
                 for position, d in enumerate(dates)
-                if (rank := scope.rank(doc, d.anchor)) is not None
+                if (rank := OWN if d.root in scope.heads else scope.rank(doc, d.anchor)) is not None
             ),
         )
         for *_, position in ranked:
@@ -144,4 +145,4 @@ def _future(anchor: Token) -> bool:
 @Language.factory("stancewire_dates")
 def make_date_stage(nlp: Language, name: str) -> DateStage:
     """Create the date stage (dateparser's English data is loaded here, once per process)."""
-    return DateStage()
+    return DateStage(nlp)

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
-from spacy.attrs import LOWER
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
-from app.nlp.arrays import is_one_of, positions
 from app.nlp.attach import phrase_anchor
 from app.nlp.types import DatePrecision
 
@@ -33,7 +33,7 @@ _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
-# Words spaCy seldom tags DATE that give a day on their own.
+# Words spaCy seldom tags DATE that give a day on their own (phrases: DateFinder's patterns).
 EXTRA_WORDS = frozenset({"overnight", "yesterday", "today", "tonight"})
 # A date under one of these prepositions bounds a span or a deadline, not the event's day.
 SPAN_PREPOSITIONS = frozenset(
@@ -98,6 +98,7 @@ class DateSpan:
     end_char: int
     text: str
     anchor: int  # the token the expression modifies ("struck" in "struck ... overnight")
+    root: int  # the expression's own head token ("day" in "the following day")
     form: Form
 
 
@@ -153,18 +154,42 @@ def _precision(kind: str, groups: dict[str, str]) -> DatePrecision:
     return "day"
 
 
-def find_dates(doc: Doc) -> list[DateSpan]:
-    """Return the date expressions of ``doc`` that can date an event, in text order."""
-    spans: list[Span] = [ent for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
-    taken = {i for span in spans for i in range(span.start, span.end)}
-    words = is_one_of(doc.to_array(LOWER).astype(np.uint64, copy=False), EXTRA_WORDS, doc.vocab.strings)
-    spans += [doc[i : i + 1] for i in positions(words) if i not in taken]
-    found: list[DateSpan] = []
-    for span in sorted(spans, key=lambda s: s.start):
-        date = _date_span(span)
-        if date is not None:
-            found.append(date)
-    return found
+class DateFinder:
+    """Find date expressions: spaCy's DATE and TIME entities, and the phrases it leaves untagged."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        units = ["day", "days", "week", "weeks", "month", "months", "year", "years"]
+        self.matcher = Matcher(vocab)
+        self.matcher.add(
+            "date",
+            [
+                [{"LOWER": {"IN": sorted(EXTRA_WORDS)}}],
+                # "the following day", "the previous week", "the next day"
+                [{"LOWER": "the"}, {"LOWER": {"IN": ["following", "next", "previous"]}}, {"LOWER": {"IN": units}}],
+                # "the day before", "the day after"
+                [{"LOWER": "the"}, {"LOWER": "day"}, {"LOWER": {"IN": ["before", "after"]}}],
+                # "two days later", "a week earlier", "3 days ago"
+                [
+                    {"LOWER": {"IN": [*_NUMBERS, *map(str, range(1, 32))]}},
+                    {"LOWER": {"IN": units}},
+                    {"LOWER": {"IN": ["earlier", "later", "before", "after", "ago"]}},
+                ],
+            ],
+        )
+
+    def find(self, doc: Doc) -> list[DateSpan]:
+        """Return the date expressions of ``doc`` that can date an event, in text order."""
+        spans: list[Span] = [ent for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
+        taken = {i for span in spans for i in range(span.start, span.end)}
+        for span in filter_spans(self.matcher(doc, as_spans=True)):
+            if taken.isdisjoint(range(span.start, span.end)):
+                spans.append(span)
+        found: list[DateSpan] = []
+        for span in sorted(spans, key=lambda s: s.start):
+            date = _date_span(span)
+            if date is not None:
+                found.append(date)
+        return found
 
 
 def _date_span(span: Span) -> DateSpan | None:
@@ -184,5 +209,6 @@ def _date_span(span: Span) -> DateSpan | None:
         end_char=span.end_char,
         text=span.text,
         anchor=anchor,
+        root=root.i,
         form=form,
     )

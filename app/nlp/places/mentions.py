@@ -33,7 +33,8 @@ Role = Literal["locative", "target", "argument", "modifier", "other"]
 # Entity labels under which spaCy's English model puts place names of its own accord.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels that are never places, whatever the index says ("Russian", "Tuesday", "three").
-_NOT_PLACES = frozenset({"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LANGUAGE"})
+# (spaCy's NORP is no such label: it tags "Punjab" and "Kidal" NORP now and then.)
+_NOT_PLACES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LANGUAGE"})
 MAX_NAME_TOKENS = 5
 # Nouns that say what kind of place a name is, when the name modifies them or is their "of" object.
 _ADMIN1_NOUNS = frozenset({"province", "state", "region", "governorate", "oblast", "prefecture", "territory"})
@@ -130,7 +131,12 @@ class PlaceFinder:
             self.index.resolve(m.text, context, level=m.level, within=m.within)
             for m, context in zip(mentions, contexts, strict=True)
         ]
-        sure = [p.country for p in first if p is not None and not p.ambiguous]
+        # Only where things happen counts: "The United States and China agreed in Geneva" names two actors.
+        sure = [
+            p.country
+            for m, p in zip(mentions, first, strict=True)
+            if p is not None and not p.ambiguous and (m.locative or m.level is not None)
+        ]
         resolved = []
         for mention, place, context in zip(mentions, first, contexts, strict=True):
             final = place
@@ -178,10 +184,12 @@ class PlaceFinder:
         )
 
     def _named_as_place(self, mention: PlaceSpan) -> bool:
-        """True when the sentence treats a name spaCy did not tag as a place as one ("in Herat", "the city
-        of Herat"), and it is a place's own name (GeoNames' alternates hold "Hamas" for Hamm)."""
-        through_preposition = mention.role in ("locative", "target") and mention.preposition is not None
-        return (through_preposition or mention.level is not None) and self.index.has_main_name(mention.text)
+        """True when the sentence may treat a name spaCy did not tag as a place as one: "the city of Herat",
+        or "in Herat" and "bombed Khan Younis" (the caller decides whether the verb takes places) when it
+        is a place's own name (GeoNames' alternates hold "Hamas" for Hamm)."""
+        if mention.level is not None:
+            return True  # "the town of Shire": the text says it is a place (GeoNames knows Shire by an old name)
+        return mention.role in ("locative", "target") and self.index.has_main_name(mention.text)
 
     def _attachment(self, root: Token) -> tuple[Role, int | None, str | None, Level | None]:
         """Climb from a name to what its phrase attaches to, through place nouns and coordination."""
@@ -202,9 +210,13 @@ class PlaceFinder:
                 level = level or _noun_level(head.head.lower_)
                 token = head.head  # "the western city of Herat", "the outskirts of Kyiv"
             elif token.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _COMPASS:
-                return "locative", head.head.head.i, "near", level  # "20 km north of Mariupol"
+                return "locative", head.head.head.i, f"{head.head.lower_} of", level  # "20 km north of Mariupol"
             else:
                 break
+        if token.dep_ == "compound" and token.head.pos_ == "NOUN" and token.head.dep_ in ("pobj", *_TARGET_DEPS):
+            token = token.head  # "at a Kyiv hospital", "raided the Jenin camp": where the noun is
+            if token.dep_ in _TARGET_DEPS:
+                return "target", token.head.i, None, level
         if token.dep_ == "pobj" and token.head.dep_ in ("prep", "agent", "dative", "conj"):
             attached, preposition = phrase_anchor(token)
             if preposition in self.locative_preps:
