@@ -169,14 +169,15 @@ class PlaceIndex:
             rank = (order[place.level], prior)
             if place.country not in best or rank > best[place.country][0]:
                 best[place.country] = (rank, candidate)
-        for country in scores:
-            # The actors' countries are weak evidence: they lift a city of 100,000 or more, a division or a
-            # country, never a small town over a large namesake ("Geneva" in an article on US-China talks).
-            lifted = country in context_countries and scores[country] >= ACTOR_CONTEXT_FLOOR
-            scores[country] += (PLACE_CONTEXT if country in place_countries else 0.0) + (
-                ACTOR_CONTEXT if lifted else 0.0
-            )
-        return self._choose(scores, best)
+        # The actors' countries are weak evidence: they lift a city of 100,000 or more, a division or a
+        # country, never a small town over a large namesake ("Geneva" in an article on US-China talks).
+        weighed = {
+            country: score
+            + (PLACE_CONTEXT if country in place_countries else 0.0)
+            + (ACTOR_CONTEXT if country in context_countries and score >= ACTOR_CONTEXT_FLOOR else 0.0)
+            for country, score in scores.items()
+        }
+        return self._choose(weighed, best)
 
     # -- internals ---------------------------------------------------------------------------
 
