@@ -20,6 +20,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from app.nlp.types import Stance
@@ -143,7 +146,19 @@ COMMENTING_EVENTS = frozenset({"ACCUSE", "SUPPORT", "REJECT", "REQUEST", "THREAT
 
 
 def stance_scopes(doc: Doc, stances: Sequence[Stance], event_nouns: Collection[str]) -> list[EventScope]:
-    """Return the scope of each stance's event (stances of one trigger and kind share it)."""
+    """Return the scope of each stance's event (stances of one trigger and kind share it).
+
+    Computed once per document: the place and the date stage both ask (``doc._.event_scopes``).
+    """
+    cached = doc._.event_scopes
+    if cached is not None and cached[0] is stances:
+        return list(cached[1])
+    scopes = _scopes(doc, stances, event_nouns)
+    doc._.event_scopes = (stances, scopes)
+    return scopes
+
+
+def _scopes(doc: Doc, stances: Sequence[Stance], event_nouns: Collection[str]) -> list[EventScope]:
     triggers = [trigger_span(doc, stance) for stance in stances]
     events = {span.root.i for span in triggers}
     scopes: dict[tuple[int, int, bool], EventScope] = {}
@@ -178,3 +193,11 @@ def phrase_anchor(root: Token) -> tuple[int, str | None]:
             governor = governor.head
         return (governor.head.i if governor.pos_ == "ADP" else governor.i), head.lower_
     return head.i, None
+
+
+def sentence_of(doc: Doc) -> NDArray[np.intp]:
+    """Return each token's sentence index (as ``Stance.sentence`` counts them), from the arrays."""
+    starts = doc.to_array(SENT_START) == 1
+    if len(starts):
+        starts[0] = True
+    return np.cumsum(starts, dtype=np.intp) - 1

@@ -16,7 +16,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from app.nlp.attach import OWN, EventScope, stance_scopes
+from app.nlp.attach import OWN, EventScope, sentence_of, stance_scopes
 from app.nlp.dates.expressions import DateFinder, DateSpan
 from app.nlp.dates.reading import Direction, Reading, read, warm_up
 from app.nlp.extensions import register_extensions
@@ -49,19 +49,22 @@ class DateStage:
         if not dates:
             return doc
         reader = _Reader(doc, dates, doc._.article_date)
+        sentences = sentence_of(doc)
+        by_sentence: dict[int, list[int]] = {}
+        for position, found in enumerate(dates):
+            by_sentence.setdefault(int(sentences[found.start]), []).append(position)
         for stance, scope in zip(stances, stance_scopes(doc, stances, self.event_nouns), strict=True):
-            stance.date = self.date_of(doc, scope, dates, reader)
+            stance.date = self.date_of(doc, scope, by_sentence.get(stance.sentence, []), reader)
         return doc
 
     @staticmethod
-    def date_of(doc: Doc, scope: EventScope, dates: list[DateSpan], reader: _Reader) -> EventDate | None:
-        """Return the date the event owns, or None."""
+    def date_of(doc: Doc, scope: EventScope, positions: list[int], reader: _Reader) -> EventDate | None:
+        """Return the date the event owns among the expressions at ``positions`` (its sentence's), or None."""
         ranked = sorted(
-            (
-                (rank, _PRECISION_ORDER[d.form.precision], _ANCHOR_ORDER[d.form.anchor], d.start, position)
-                for position, d in enumerate(dates)
-                if (rank := OWN if d.root in scope.heads else scope.rank(doc, d.anchor)) is not None
-            ),
+            (rank, _PRECISION_ORDER[d.form.precision], _ANCHOR_ORDER[d.form.anchor], d.start, position)
+            for position in positions
+            if (rank := OWN if (d := reader.dates[position]).root in scope.heads else scope.rank(doc, d.anchor))
+            is not None
         )
         for *_, position in ranked:
             found = reader.event_date(position)

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from spacy.matcher import Matcher
+import numpy as np
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from app.nlp.arrays import is_one_of, positions
 from app.nlp.attach import phrase_anchor
 from app.nlp.types import DatePrecision
 
@@ -154,41 +155,52 @@ def _precision(kind: str, groups: dict[str, str]) -> DatePrecision:
     return "day"
 
 
+_UNITS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years"})
+_COUNTS = frozenset({*_NUMBERS, *map(str, range(1, 32))})
+_ORDER_WORDS = frozenset({"following", "next", "previous"})
+_SHIFT_WORDS = frozenset({"earlier", "later", "before", "after", "ago"})
+
+
 class DateFinder:
-    """Find date expressions: spaCy's DATE and TIME entities, and the phrases it leaves untagged."""
+    """Find date expressions: spaCy's DATE and TIME entities, and the phrases it leaves untagged.
+
+    Those phrases ("overnight", "the following day", "the day before", "two days later") are found
+    from the few words they need ("day", "week", ...), on the doc's arrays: no matcher walks every token.
+    """
 
     def __init__(self, vocab: Vocab) -> None:
-        units = ["day", "days", "week", "weeks", "month", "months", "year", "years"]
-        self.matcher = Matcher(vocab)
-        self.matcher.add(
-            "date",
-            [
-                [{"LOWER": {"IN": sorted(EXTRA_WORDS)}}],
-                # "the following day", "the previous week", "the next day"
-                [{"LOWER": "the"}, {"LOWER": {"IN": ["following", "next", "previous"]}}, {"LOWER": {"IN": units}}],
-                # "the day before", "the day after"
-                [{"LOWER": "the"}, {"LOWER": "day"}, {"LOWER": {"IN": ["before", "after"]}}],
-                # "two days later", "a week earlier", "3 days ago"
-                [
-                    {"LOWER": {"IN": [*_NUMBERS, *map(str, range(1, 32))]}},
-                    {"LOWER": {"IN": units}},
-                    {"LOWER": {"IN": ["earlier", "later", "before", "after", "ago"]}},
-                ],
-            ],
-        )
+        self.strings = vocab.strings
 
     def find(self, doc: Doc) -> list[DateSpan]:
         """Return the date expressions of ``doc`` that can date an event, in text order."""
         spans: list[Span] = [ent for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
         taken = {i for span in spans for i in range(span.start, span.end)}
-        for span in filter_spans(self.matcher(doc, as_spans=True)):
-            if taken.isdisjoint(range(span.start, span.end)):
-                spans.append(span)
+        for start, end in self._phrases(doc):
+            if taken.isdisjoint(range(start, end)):
+                spans.append(doc[start:end])
+                taken.update(range(start, end))
         found: list[DateSpan] = []
         for span in sorted(spans, key=lambda s: s.start):
             date = _date_span(span)
             if date is not None:
                 found.append(date)
+        return found
+
+    def _phrases(self, doc: Doc) -> list[tuple[int, int]]:
+        lower = doc.to_array(LOWER).astype(np.uint64, copy=False)
+        found = [(i, i + 1) for i in positions(is_one_of(lower, EXTRA_WORDS, self.strings))]
+
+        def word(j: int) -> str:  # read only around the few unit words
+            return doc[j].lower_ if 0 <= j < len(doc) else ""
+
+        for i in positions(is_one_of(lower, _UNITS, self.strings)):
+            before, after = word(i - 1), word(i + 1)
+            if before in _ORDER_WORDS and word(i - 2) == "the":
+                found.append((i - 2, i + 1))  # "the following day"
+            elif word(i) == "day" and before == "the" and after in ("before", "after"):
+                found.append((i - 1, i + 2))  # "the day before"
+            elif before in _COUNTS and after in _SHIFT_WORDS:
+                found.append((i - 1, i + 2))  # "two days later"
         return found
 
 

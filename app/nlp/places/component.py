@@ -11,12 +11,15 @@ never the actors' nationality.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.nlp.attach import OWN, EventScope, stance_scopes
+from app.nlp.attach import OWN, EventScope, sentence_of, stance_scopes
 from app.nlp.extensions import register_extensions
 from app.nlp.lexicon import load_lexicon
 from app.nlp.places.index import PlaceIndex, load_places
@@ -74,7 +77,7 @@ class PlaceStage:
         mentions = self.mentions(doc)
         if not mentions:
             return doc
-        article = _Article(doc, mentions, self.index)
+        article = _Article(doc, mentions, self.index, sentence_of(doc))
         for stance, scope in zip(stances, stance_scopes(doc, stances, self.event_nouns), strict=True):
             stance.location = article.locate(stance, scope)
         return doc
@@ -100,11 +103,18 @@ class PlaceStage:
             and (mention := self.finder.mention(doc, p.token_start, p.token_end)) is not None
             and not self.index.refuses(mention.text)  # "the Gulf of Aden" is not Papua New Guinea's Gulf
         ]
-        spans = [(m.start, m.end, actor.country) for actor in actors for m in actor.mentions if actor.country]
+        # The article's actors' countries, less an actor named by this very name ("Georgia" read as a state).
+        counts: Counter[str] = Counter()
+        at: dict[int, list[str]] = {}
+        for actor in actors:
+            if actor.country:
+                for m in actor.mentions:
+                    counts[actor.country] += 1
+                    at.setdefault(m.token_start, []).append(actor.country)
 
         def context_of(place: PlaceSpan) -> set[str]:
-            # The article's actors, less an actor named by this very name ("Georgia" read as a state).
-            return {c for start, end, c in spans if end <= place.start_char or start >= place.end_char}
+            own = Counter(c for i in range(place.start, place.end) for c in at.get(i, ()))
+            return {c for c, n in counts.items() if n > own[c]}
 
         return sorted(self.finder.resolve(found, context_of=context_of) + extra, key=lambda m: m.start)
 
@@ -112,16 +122,19 @@ class PlaceStage:
 class _Article:
     """One document's place mentions and what the stances of it need to choose among them."""
 
-    def __init__(self, doc: Doc, mentions: list[PlaceSpan], index: PlaceIndex) -> None:
+    def __init__(self, doc: Doc, mentions: list[PlaceSpan], index: PlaceIndex, sentences: NDArray[np.intp]) -> None:
         self.doc = doc
-        self.mentions = mentions
+        self.by_sentence: dict[int, list[PlaceSpan]] = {}
+        for mention in mentions:
+            self.by_sentence.setdefault(int(sentences[mention.start]), []).append(mention)
         self.index = index
         self.gazetteer = {(p.token_start, p.token_end): p.country for p in doc._.places or []}
         self.countries = {actor.id: actor.country for actor in doc._.actors or []}
 
     def locate(self, stance: Stance, scope: EventScope) -> Location | None:
         """Return the best place the stance's event owns, or None."""
-        options = [o for m in self.mentions if (o := self._option(stance, scope, m)) is not None]
+        mentions = self.by_sentence.get(stance.sentence, ())  # syntax never crosses a sentence
+        options = [o for m in mentions if (o := self._option(stance, scope, m)) is not None]
         best = min(options, key=lambda o: o.key, default=None)
         return None if best is None else best.location
 
@@ -131,8 +144,7 @@ class _Article:
         level = None if place is None else place.level
         if mention.role == "other" and mention.anchor is not None and doc[mention.anchor].lower_ in _BORDER_NOUNS:
             return self._border(stance, scope, mention)
-        root = doc[mention.start : mention.end].root.i
-        if root in scope.heads:
+        if mention.head in scope.heads:
             rank: int | None = OWN  # "Kidal, where rebels attacked a base"
         elif mention.role == "locative" or self._attacked(stance, mention):
             rank = scope.rank(doc, mention.anchor)

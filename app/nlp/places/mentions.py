@@ -63,6 +63,7 @@ class PlaceSpan:
     start_char: int
     end_char: int
     text: str
+    head: int  # the name's own head token
     role: Role
     anchor: int | None  # the token its phrase attaches to: "protested" in "protested in X", "court" in "a court in X"
     preposition: str | None  # lower-cased, for locative and target mentions
@@ -175,6 +176,7 @@ class PlaceFinder:
             start_char=span.start_char,
             end_char=span.end_char,
             text=span.text,
+            head=span.root.i,
             role=role,
             anchor=anchor,
             preposition=preposition,
