@@ -342,6 +342,13 @@ class Dyad(BaseModel):
         description="Mean PLOVER score of the stances that are not negated; null when all are negated."
     )
     documents: list[str | None] = Field(description="Ids of the documents the stances come from, first-seen order.")
+    first_date: datetime.date | None = Field(
+        None, description="First day covered by the dates of the dyad's stances (`Stance.date.first`); null if none."
+    )
+    last_date: datetime.date | None = Field(
+        None, description="Last day covered by the dates of the dyad's stances (`Stance.date.last`); null if none."
+    )
+    dated: int = Field(0, ge=0, description="Stances of the dyad with a resolved date.")
     evidence: list[DyadEvidence] = Field(description="Up to `max_evidence` stances behind the dyad, highest first.")
 
 

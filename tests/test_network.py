@@ -181,3 +181,27 @@ async def test_network_is_in_the_openapi_spec_and_the_page_is_not(client: httpx.
     for name in ("NetworkRequest", "NetworkResponse", "NetworkNode", "Dyad", "DyadEvidence"):
         for field, schema in spec["components"]["schemas"][name]["properties"].items():
             assert schema.get("description"), f"{name}.{field} has no description"
+
+
+async def test_dyads_carry_the_first_and_last_day_of_their_dated_stances(
+    client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    documents = [
+        {
+            "id": "march",
+            "date": "2024-03-14",
+            "text": "Russian forces shelled Ukrainian positions near Kherson overnight.",
+        },
+        {"id": "may", "date": "2024-05-20", "text": "Russian troops attacked Ukraine's Kharkiv region last week."},
+        {"id": "undated", "text": "Russian forces shelled Ukrainian positions on Tuesday."},
+    ]
+    body = (await client.post("/v1/network", json={"documents": documents, "by": "country"})).json()
+    pair = dyad(body, "RUS", "UKR")
+    assert pair["first_date"] == "2024-03-13" and pair["last_date"] == "2024-05-19"
+    assert pair["dated"] == 2 and pair["stances"] == 3  # the undated Tuesday leaves the span as it is
+    rows = list(csv.DictReader(io.StringIO(to_csv(body))))
+    row = next(r for r in rows if (r["source"], r["target"]) == ("RUS", "UKR"))
+    assert (row["first_date"], row["last_date"]) == ("2024-03-13", "2024-05-19")
+    write_network(body, tmp_path / "net.graphml")
+    edge = nx.read_graphml(tmp_path / "net.graphml").edges["RUS", "UKR"]
+    assert (edge["first_date"], edge["last_date"]) == ("2024-03-13", "2024-05-19")
