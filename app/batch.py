@@ -1,53 +1,44 @@
-"""``stancewire batch``: analyse a collection of articles through the service, or in-process.
+"""``stancewire batch``: analyse a corpus through the service, in-process (``--local``) or on Ray.
 
-Input is a JSONL file of ``{"id", "text", …}`` objects or a folder of ``.txt`` files (the id
-is the file's path below the folder, without ``.txt``). Output is JSONL: one line per
-document, either the service's v1 analysis or ``{"id", "error": <problem>}``.
+Input is JSONL, Parquet or a folder of ``.txt`` files (``app.batch_input``); output is JSONL, one
+line per document (``app.batch_output``). Built for millions of documents:
 
-Nothing is lost and nothing duplicated: documents whose id is already in the output are
-skipped (resume), each line is written by one writer with a single ``write`` followed by
-``fsync``, and a line cut short by a crash is dropped on the next run. Requests run with
-bounded concurrency and are retried with backoff on 429/503 (honouring ``Retry-After``),
-on 502/504 and on connection errors.
+- before the first document it checks that the service is there, ready, and takes the key, and it
+  stops with one message after a run of fatal answers (refused connections, 401, 404) instead of
+  recording a failure for every document;
+- resuming streams the output's ids into an on-disk ledger, so memory does not grow with it;
+- Ctrl-C (or SIGTERM) lets the documents in flight finish, prints the summary, and a rerun resumes;
+- connections are recycled, so that pods added behind a load balancer get their share;
+- ``--shard i/N`` takes a stable 1/N of the input, for many machines (or an Indexed Job).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import random
+import signal
 import sys
+import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal
 
-import orjson
+from app.batch_analysers import Analyser, Attempt, Fatal, LocalAnalyser, RemoteAnalyser
+from app.batch_input import Document, Entry, Invalid, Shard, count_input, local_problem, read_input
+from app.batch_output import Ledger, LineWriter, drop_failures, error_line, trim_incomplete_line, with_meta
 
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_BACKOFF_S = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """One input document: its id and the analyze body to send."""
-
-    id: str
-    body: dict[str, Any]
-
-
-@dataclass(slots=True)
-class Attempt:
-    """The result of one try at a document: a line to write, or a reason to retry."""
-
-    line: bytes | None = None
-    failed: bool = False
-    retry: bool = False
-    retry_after: float | None = None
-    reason: str = ""
+# Documents kept in flight per worker the service (or --local) reports: measured on the 164 PLOVER dev
+# sentences against two workers, 2 per worker reached 157 docs/s, 4 per worker 220, 8 per worker 222.
+IN_FLIGHT_PER_WORKER = 4
+# Documents in a row that could not reach the service (refused, 401, 404) before the run stops.
+FATAL_RUN = 3
+# Exit statuses besides 0 (all analysed), 1 (some failed: their problems are in the output), 2 (usage).
+EXIT_STOPPED, EXIT_INTERRUPTED, EXIT_TERMINATED = 3, 130, 143
+_FEED_CHUNK = 256
+Engine = Literal["service", "local", "ray"]
 
 
 @dataclass
@@ -56,258 +47,27 @@ class Summary:
 
     total: int = 0
     skipped: int = 0
-    duplicates: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    duplicate_examples: list[str] = field(default_factory=list)
     invalid: int = 0
     done: int = 0
     failed: int = 0
     failed_before: int = 0
     retries: int = 0
+    left: int = 0  # not written (interrupted, or the service could not be reached): the next run does them
     elapsed_s: float = 0.0
+    stopped: str | None = None  # why the run stopped early, if it did
+    signal: int | None = None  # SIGINT or SIGTERM, if one stopped it
+    hard_stop: bool = False  # a second signal: documents in flight were abandoned
 
     @property
     def rate(self) -> float:
         return self.done / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
-
-def local_problem(status: int, title: str, detail: str) -> dict[str, Any]:
-    """A problem document for a failure found before or without the service."""
-    return {"type": f"/problems/{title.lower().replace(' ', '-')}", "title": title, "status": status, "detail": detail}
-
-
-def error_line(doc_id: str | None, problem: dict[str, Any]) -> bytes:
-    return orjson.dumps({"id": doc_id, "error": problem}) + b"\n"
-
-
-# -- input ------------------------------------------------------------------------------------
-
-_REQUEST_FIELDS = ("text", "language", "options")
-
-
-def read_input(path: Path) -> Iterator[Document | tuple[str, dict[str, Any]]]:
-    """Yield documents in input order; an unusable line yields ``(id, problem)`` instead."""
-    if path.is_dir():
-        for file in sorted(p for p in path.rglob("*.txt") if p.is_file()):
-            doc_id = file.relative_to(path).with_suffix("").as_posix()
-            try:
-                text = file.read_text("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                yield doc_id, local_problem(400, "Unreadable file", f"{file.name}: {exc}")
-                continue
-            yield Document(doc_id, {"id": doc_id, "text": text})
-        return
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, 1):
-            if not raw.strip():
-                continue
-            fallback = f"line-{number}"
-            try:
-                entry = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                yield fallback, local_problem(400, "Invalid input line", f"line {number} is not JSON: {exc}")
-                continue
-            if not isinstance(entry, dict):
-                yield fallback, local_problem(400, "Invalid input line", f"line {number} is not a JSON object")
-                continue
-            raw_id = entry.get("id")
-            doc_id = fallback if raw_id is None else str(raw_id)
-            if not isinstance(entry.get("text"), str):
-                yield doc_id, local_problem(400, "Invalid input line", f"line {number} has no string `text`")
-                continue
-            body = {key: entry[key] for key in _REQUEST_FIELDS if key in entry}
-            body["id"] = doc_id
-            yield Document(doc_id, body)
-
-
-def read_done(out: Path) -> tuple[set[str], int]:
-    """Return the ids already in ``out`` and how many of them are failures.
-
-    A last line without its newline (a write cut short) is truncated away first.
-    """
-    done: set[str] = set()
-    failed = 0
-    if not out.exists():
-        return done, failed
-    with out.open("r+b") as handle:
-        data = handle.read()
-        complete = data.rfind(b"\n") + 1
-        if complete < len(data):
-            print(f"stancewire batch: dropping an incomplete last line of {out}", file=sys.stderr)
-            handle.truncate(complete)
-    for line in data[:complete].splitlines():
-        if not line.strip():
-            continue
-        try:
-            entry = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            print(f"stancewire batch: ignoring a line of {out} that is not JSON", file=sys.stderr)
-            continue
-        if isinstance(entry, dict) and entry.get("id") is not None:
-            done.add(str(entry["id"]))
-            failed += "error" in entry
-    return done, failed
-
-
-def drop_failures(out: Path) -> int:
-    """Rewrite ``out`` without its error lines (atomically); return how many were dropped."""
-    if not out.exists():
-        return 0
-    kept: list[bytes] = []
-    dropped = 0
-    for line in out.read_bytes().splitlines(keepends=True):
-        try:
-            entry = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(entry, dict) and "error" in entry and "actors" not in entry:
-            dropped += 1
-        else:
-            kept.append(line if line.endswith(b"\n") else line + b"\n")
-    if dropped:
-        temporary = out.with_name(out.name + ".tmp")
-        with temporary.open("wb") as handle:
-            handle.write(b"".join(kept))
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(out)
-    return dropped
-
-
-# -- output -----------------------------------------------------------------------------------
-
-
-class LineWriter:
-    """The single writer: one ``write`` per line, then ``fsync``, so each line lands whole."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-
-    def write(self, line: bytes) -> None:
-        view = memoryview(line)
-        while view:  # a regular file takes the whole line in one call; loop only for safety
-            written = os.write(self._fd, view)
-            view = view[written:]
-        os.fsync(self._fd)
-
-    def close(self) -> None:
-        os.close(self._fd)
-
-
-# -- analysers --------------------------------------------------------------------------------
-
-
-class Analyser(Protocol):
-    async def attempt(self, document: Document) -> Attempt: ...
-
-    async def aclose(self) -> None: ...
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Parse ``Retry-After``: seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(when.timestamp() - time.time(), 0.0)
-
-
-class RemoteAnalyser:
-    """Post each document to ``/v1/analyze`` of a running service."""
-
-    def __init__(self, url: str, concurrency: int, timeout: float, api_key: str | None) -> None:
-        import httpx
-
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        self._httpx = httpx
-        self._client = httpx.AsyncClient(base_url=url.rstrip("/"), headers=headers, timeout=timeout, limits=limits)
-
-    async def attempt(self, document: Document) -> Attempt:
-        try:
-            response = await self._client.post("/v1/analyze", json=document.body)
-        except self._httpx.TransportError as exc:
-            return Attempt(retry=True, reason=f"{type(exc).__name__}: {exc}")
-        if response.status_code == 200:
-            content = response.content.strip()
-            try:
-                analysis = orjson.loads(content)
-            except orjson.JSONDecodeError:
-                return Attempt(retry=True, reason="the response was not JSON")
-            if b"\n" in content:  # keep one document to one line, whatever the server's formatting
-                content = orjson.dumps(analysis)
-            return Attempt(line=content + b"\n")
-        try:
-            problem = orjson.loads(response.content)
-            if not isinstance(problem, dict):
-                raise ValueError
-        except ValueError:
-            problem = local_problem(response.status_code, "HTTP error", response.text[:500])
-        if response.status_code in RETRY_STATUSES:
-            return Attempt(
-                line=error_line(document.id, problem),
-                failed=True,
-                retry=True,
-                retry_after=retry_after_seconds(response.headers.get("retry-after")),
-                reason=f"HTTP {response.status_code}",
-            )
-        return Attempt(line=error_line(document.id, problem), failed=True)
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
-
-
-class LocalAnalyser:
-    """Run the service's pipeline in this process's own worker pool, without a server."""
-
-    def __init__(self, workers: int | None) -> None:
-        from app.core.config import Settings
-        from app.core.pool import WorkerPool
-
-        overrides: dict[str, Any] = {"log_level": "warning"}
-        if workers:
-            overrides["workers"] = workers
-        self.settings = Settings(**overrides)
-        self._pool = WorkerPool(self.settings)
-
-    async def start(self) -> None:
-        await self._pool.start()
-
-    async def attempt(self, document: Document) -> Attempt:
-        from app.api.rendering import check_document, render_analysis
-        from app.core.errors import ProblemError, pool_problem, problem
-        from app.core.pool import NotReady, PoolError, QueueFull, WorkerLost
-        from app.schemas import AnalyzeRequest
-
-        try:
-            request = AnalyzeRequest.model_validate(document.body)
-            check_document(request, self.settings)
-        except ProblemError as exc:
-            # The same problem document the service answers with.
-            errors = [{"loc": ["body", exc.field], "msg": exc.detail, "type": exc.slug}] if exc.field else None
-            body = problem(exc.status, exc.detail, slug=exc.slug, instance="/v1/analyze", errors=errors)
-            return Attempt(line=error_line(document.id, body), failed=True)
-        except ValueError as exc:  # pydantic's ValidationError
-            return Attempt(line=error_line(document.id, problem(422, str(exc).splitlines()[0])), failed=True)
-        started = time.perf_counter()
-        try:
-            outcome = await self._pool.analyze(request.text, request.options.include_sentences, request.date)
-        except PoolError as exc:
-            body, _ = pool_problem(exc)
-            retry = isinstance(exc, QueueFull | WorkerLost | NotReady)
-            return Attempt(line=error_line(document.id, body), failed=True, retry=retry, reason=type(exc).__name__)
-        body_bytes = render_analysis(request, outcome, time.perf_counter() - started, self.settings.model)
-        return Attempt(line=body_bytes + b"\n")
-
-    async def aclose(self) -> None:
-        await self._pool.close()
-
-
-# -- the run ----------------------------------------------------------------------------------
+    def duplicate(self, doc_id: str) -> None:
+        self.duplicates += 1
+        if len(self.duplicate_examples) < 5:
+            self.duplicate_examples.append(doc_id)
 
 
 @dataclass
@@ -317,147 +77,349 @@ class Options:
     input: Path
     output: Path
     url: str | None = None
-    local: bool = False
-    concurrency: int = 8
+    engine: Engine = "service"
+    concurrency: int | None = None  # None: IN_FLIGHT_PER_WORKER × the workers the service reports
     workers: int | None = None
     retries: int = 5
     timeout: float = 120.0
     api_key: str | None = None
     retry_failed: bool = False
     progress: bool = True
+    shard: Shard = field(default_factory=Shard)
+    recycle_s: float = 30.0
+    wait_ready_s: float = 60.0
+    address: str | None = None  # Ray cluster address
+
+    @property
+    def destination(self) -> Path:
+        """Where this run writes: the output named, or its shard's own file."""
+        return self.shard.output(self.output)
 
 
-def plan(options: Options, done: set[str], summary: Summary) -> list[str]:
-    """Count the work to do, and find duplicate ids (processed once, reported)."""
-    seen: set[str] = set()
-    todo: list[str] = []
-    for item in read_input(options.input):
-        doc_id = item.id if isinstance(item, Document) else item[0]
-        summary.total += 1
-        if doc_id in seen:
-            summary.duplicates.append(doc_id)
-            continue
-        seen.add(doc_id)
-        if doc_id in done:
-            summary.skipped += 1
-            continue
-        todo.append(doc_id)
-    return todo
+# -- the run ----------------------------------------------------------------------------------
 
 
-async def _process(analyser: Analyser, document: Document, options: Options, summary: Summary) -> tuple[bytes, bool]:
+@dataclass(slots=True)
+class _Done:
+    """How a document ended: its line (None: left for the next run) and why, if the service was unreachable."""
+
+    line: bytes | None
+    failed: bool = False
+    fatal: str | None = None
+
+
+@dataclass
+class _Run:
+    """The shared state of a run's tasks."""
+
+    options: Options
+    analyser: Analyser
+    summary: Summary
+    concurrency: int
+    work: asyncio.Queue[Entry | None]
+    lines: asyncio.Queue[tuple[bytes, bool] | None] = field(default_factory=asyncio.Queue)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    consumers: list[asyncio.Task[None]] = field(default_factory=list)
+    fatal_streak: int = 0
+    in_flight: int = 0
+
+    def stop(self, reason: str | None = None) -> None:
+        """Take no new documents; the ones in flight finish. Idle consumers are woken to leave."""
+        if reason and self.summary.stopped is None:
+            self.summary.stopped = reason
+        self.stopping.set()
+        for _ in self.consumers:
+            try:
+                self.work.put_nowait(None)
+            except asyncio.QueueFull:
+                break
+
+    def note(self, done: _Done) -> None:
+        """Count documents lost in a row to fatal answers; stop the run after FATAL_RUN of them."""
+        if done.fatal is None:
+            self.fatal_streak = 0
+            return
+        self.fatal_streak += 1
+        if self.fatal_streak >= FATAL_RUN:
+            self.stop(f"{FATAL_RUN} documents in a row could not be analysed: {done.fatal}")
+
+
+async def _process(run: _Run, document: Document) -> _Done:
     """Try a document until it succeeds, fails for good, or runs out of retries."""
+    options = run.options
     delay = 0.5
     attempt = Attempt()
     for number in range(options.retries + 1):
-        attempt = await analyser.attempt(document)
-        if not attempt.retry and attempt.line is not None:
-            return attempt.line, attempt.failed
-        if number == options.retries:
+        attempt = await run.analyser.attempt(document)
+        if not attempt.retry and attempt.fatal is None and attempt.line is not None:
+            return _Done(attempt.line, attempt.failed)
+        if not attempt.retry or number == options.retries or run.stopping.is_set():
             break
-        summary.retries += 1
+        run.summary.retries += 1
         wait = attempt.retry_after if attempt.retry_after is not None else delay * (0.5 + random.random())
         await asyncio.sleep(min(wait, MAX_BACKOFF_S))
         delay = min(delay * 2, MAX_BACKOFF_S)
+    if attempt.fatal is not None:
+        return _Done(None, fatal=attempt.fatal)  # not the document's fault: left for the next run
+    if run.stopping.is_set() and attempt.retry:
+        return _Done(None)
     if attempt.line is not None:
-        return attempt.line, True
+        return _Done(attempt.line, True)
     problem = local_problem(503, "Service unreachable", f"gave up after {options.retries + 1} tries: {attempt.reason}")
-    return error_line(document.id, problem), True
+    return _Done(error_line(document.id, problem), True)
 
 
-async def _prepare(options: Options, summary: Summary) -> tuple[set[str], Analyser]:
-    """Read what is done, plan what to do, and start the analyser."""
-    if options.retry_failed:
-        dropped = drop_failures(options.output)
-        if dropped:
-            print(f"stancewire batch: retrying {dropped} failed documents", file=sys.stderr)
-    done, summary.failed_before = read_done(options.output)
-    todo = set(plan(options, done, summary))
-    if summary.duplicates:
-        shown = ", ".join(summary.duplicates[:5]) + (" …" if len(summary.duplicates) > 5 else "")
-        print(
-            f"stancewire batch: {len(summary.duplicates)} duplicate ids processed once (first occurrence): {shown}",
-            file=sys.stderr,
-        )
-    if options.local:
-        local = LocalAnalyser(options.workers)
-        await local.start()
-        return todo, local
-    url = options.url or "http://127.0.0.1:8000"
-    return todo, RemoteAnalyser(url, options.concurrency, options.timeout, options.api_key)
+async def _consume(run: _Run) -> None:
+    while not run.stopping.is_set():
+        item = await run.work.get()
+        if item is None:
+            return
+        if isinstance(item, Invalid):
+            run.summary.invalid += 1
+            await run.lines.put((error_line(item.id, item.problem, item.meta), True))
+            continue
+        run.in_flight += 1
+        try:
+            done = await _process(run, item)
+        except Exception as exc:  # a bug must cost one document, not the run
+            done = _Done(error_line(item.id, local_problem(500, "Batch error", repr(exc))), True)
+        finally:
+            run.in_flight -= 1
+        run.note(done)
+        if done.line is None:
+            run.summary.left += 1
+            continue
+        await run.lines.put((with_meta(done.line, item.meta), done.failed))
 
 
-async def run_batch(options: Options) -> Summary:
-    """Process every document of ``options.input`` not yet in ``options.output``."""
-    from tqdm import tqdm  # type: ignore[import-untyped]
+def _offered(entries: Any, shard: Shard, ledger: Ledger, limit: int) -> list[tuple[Entry, str]]:
+    """The next ``limit`` entries of this shard with what the ledger says of each (run in a thread)."""
+    chunk: list[tuple[Entry, str]] = []
+    ledger.begin()
+    try:
+        for entry in entries:
+            if shard.holds(entry.id):
+                chunk.append((entry, ledger.offer(entry.id)))
+                if len(chunk) >= limit:
+                    break
+    finally:
+        ledger.commit()
+    return chunk
 
-    summary = Summary()
-    todo, analyser = await _prepare(options, summary)
-    writer = LineWriter(options.output)
-    lines: asyncio.Queue[tuple[bytes, bool] | None] = asyncio.Queue()
-    work: asyncio.Queue[Document | tuple[str, dict[str, Any]] | None] = asyncio.Queue(maxsize=options.concurrency * 2)
-    bar = tqdm(total=len(todo), unit="doc", desc="stancewire batch", disable=not options.progress, dynamic_ncols=True)
-    started = time.perf_counter()
 
-    async def write_lines() -> None:
-        # The one writer: lines go to the file in the order they finish.
-        while (item := await lines.get()) is not None:
-            line, failed = item
-            await asyncio.to_thread(writer.write, line)
-            summary.done += not failed
+async def _feed(run: _Run, ledger: Ledger, bar: Any) -> None:
+    """Read the input in chunks off the event loop; queue what is new, count what is done or repeated."""
+    summary = run.summary
+    entries = read_input(run.options.input)
+    try:
+        while not run.stopping.is_set():
+            chunk = await asyncio.to_thread(_offered, entries, run.options.shard, ledger, _FEED_CHUNK)
+            if not chunk:
+                break
+            for entry, offer in chunk:
+                summary.total += 1
+                if offer == "duplicate":
+                    summary.duplicate(entry.id)
+                elif offer == "done":
+                    summary.skipped += 1
+                    bar.update(1)
+                else:
+                    await run.work.put(entry)
+                if run.stopping.is_set():
+                    break
+                if offer == "duplicate":
+                    bar.update(1)
+    finally:
+        entries.close()
+    if not run.stopping.is_set():
+        for _ in run.consumers:  # the input is done: one end-of-work mark per consumer
+            await run.work.put(None)
+
+
+async def _write(run: _Run, writer: LineWriter, bar: Any) -> None:
+    """The one writer: lines go to the file in the order they finish, several per write when they queue up."""
+    summary = run.summary
+    finished = False
+    while not finished:
+        batch: list[tuple[bytes, bool]] = []
+        item = await run.lines.get()
+        while item is not None:
+            batch.append(item)
+            if run.lines.empty() or len(batch) >= 512:
+                break
+            item = run.lines.get_nowait()
+        finished = item is None
+        if batch:
+            await asyncio.to_thread(writer.write, [line for line, _ in batch])
+            failed = sum(is_failed for _, is_failed in batch)
             summary.failed += failed
-            bar.update(1)
+            summary.done += len(batch) - failed
+            bar.update(len(batch))
             bar.set_postfix(failed=summary.failed, refresh=False)
 
-    async def feed() -> None:
-        try:
-            for item in read_input(options.input):
-                doc_id = item.id if isinstance(item, Document) else item[0]
-                if doc_id in todo:
-                    todo.discard(doc_id)  # a later duplicate is not sent again
-                    await work.put(item)
-        finally:
-            for _ in range(options.concurrency):
-                await work.put(None)
 
-    async def consume() -> None:
-        while (item := await work.get()) is not None:
-            if isinstance(item, Document):
-                try:
-                    result = await _process(analyser, item, options, summary)
-                except Exception as exc:  # a bug must cost one document, not the run
-                    result = (error_line(item.id, local_problem(500, "Batch error", repr(exc))), True)
-                await lines.put(result)
-            else:
-                summary.invalid += 1
-                await lines.put((error_line(item[0], item[1]), True))
-
-    writer_task = asyncio.create_task(write_lines())
+async def _count(options: Options, bar: Any) -> None:
+    cancelled = threading.Event()
     try:
-        await asyncio.gather(feed(), *(consume() for _ in range(options.concurrency)))
+        bar.total = await asyncio.to_thread(count_input, options.input, options.shard, cancelled)
+        bar.refresh()
+    except (OSError, ValueError):
+        pass
     finally:
-        await lines.put(None)
-        with contextlib.suppress(Exception):
-            await writer_task
+        cancelled.set()  # a run that ends first does not wait for the count
+
+
+async def start_analyser(options: Options) -> Analyser:
+    """The analyser the options name, checked and started; ``Fatal`` when the service is not usable."""
+    if options.engine == "local":
+        local = LocalAnalyser(options.workers)
+        await local.start()
+        return local
+    remote = RemoteAnalyser(options.url or "http://127.0.0.1:8000", options.timeout, options.api_key, options.recycle_s)
+    try:
+        await remote.check(options.wait_ready_s)
+    except BaseException:
+        await remote.aclose(now=True)
+        raise
+    return remote
+
+
+async def run_batch(options: Options, summary: Summary | None = None) -> Summary:
+    """Process every document of the input (of this shard) not yet in the output."""
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    summary = summary or Summary()
+    analyser = await start_analyser(options)
+    started = time.perf_counter()
+    destination = options.destination
+    ledger = Ledger()
+    try:
+        if options.retry_failed:
+            dropped = await asyncio.to_thread(drop_failures, destination)
+            if dropped:
+                print(f"stancewire batch: retrying {dropped} failed documents", file=sys.stderr)
+        if await asyncio.to_thread(trim_incomplete_line, destination):
+            print(f"stancewire batch: dropped an incomplete last line of {destination}", file=sys.stderr)
+        _, summary.failed_before = await asyncio.to_thread(ledger.load_output, destination)
+        concurrency = options.concurrency or analyser.workers * IN_FLIGHT_PER_WORKER
+        if options.concurrency is None:
+            where = "the service reports" if isinstance(analyser, RemoteAnalyser) else "--local runs"
+            print(
+                f"stancewire batch: {concurrency} documents in flight ({IN_FLIGHT_PER_WORKER} for each of the"
+                f" {analyser.workers} workers {where}; --concurrency sets it)",
+                file=sys.stderr,
+            )
+        if isinstance(analyser, RemoteAnalyser):
+            analyser.set_limit(concurrency)
+        run = _Run(options, analyser, summary, concurrency, asyncio.Queue(maxsize=concurrency * 2))
+        _SIGNALS.run = run
+        writer = LineWriter(destination)
+        bar = tqdm(unit="doc", desc="stancewire batch", disable=not options.progress, dynamic_ncols=True)
+        counter = asyncio.create_task(_count(options, bar))
+        writing = asyncio.create_task(_write(run, writer, bar))
+        run.consumers = [asyncio.create_task(_consume(run)) for _ in range(concurrency)]
+        feeding = asyncio.create_task(_feed(run, ledger, bar))
+        try:
+            await asyncio.gather(*run.consumers, return_exceptions=True)
+        finally:
+            feeding.cancel()
+            counter.cancel()
+            await asyncio.gather(feeding, counter, return_exceptions=True)
+            await run.lines.put(None)
+            with contextlib.suppress(Exception):
+                await writing
+            writer.close()
+            bar.close()
+            _SIGNALS.run = None
+        if summary.duplicates:
+            shown = ", ".join(summary.duplicate_examples) + (" …" if summary.duplicates > 5 else "")
+            print(
+                f"stancewire batch: {summary.duplicates} duplicate ids processed once (first occurrence): {shown}",
+                file=sys.stderr,
+            )
+    finally:
         summary.elapsed_s = time.perf_counter() - started
-        bar.close()
-        writer.close()
-        await analyser.aclose()
+        ledger.close()
+        await analyser.aclose(now=summary.hard_stop)
     return summary
 
 
+class _Signals:
+    """Ctrl-C and SIGTERM: the first stops taking documents, the second stops at once."""
+
+    def __init__(self) -> None:
+        self.run: _Run | None = None
+        self.summary: Summary | None = None
+        self.main: asyncio.Task[Summary] | None = None
+
+    def handle(self, signum: int) -> None:
+        summary = self.summary
+        if summary is None:
+            return
+        first = summary.signal is None
+        summary.signal = summary.signal or signum
+        if self.run is None:  # nothing is in flight yet: stop at once
+            if self.main is not None:
+                self.main.cancel()
+            return
+        if first:
+            print(
+                "\nstancewire batch: stopping: finishing the documents in flight (press Ctrl-C again to stop now)",
+                file=sys.stderr,
+            )
+            self.run.stop()
+            return
+        summary.hard_stop = True
+        summary.left += self.run.in_flight
+        for task in self.run.consumers:
+            task.cancel()
+
+
+_SIGNALS = _Signals()
+
+
+async def _run_with_signals(options: Options, summary: Summary) -> Summary:
+    loop = asyncio.get_running_loop()
+    main = asyncio.create_task(run_batch(options, summary))
+    _SIGNALS.summary, _SIGNALS.main = summary, main
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, _SIGNALS.handle, signum)
+    try:
+        return await main
+    except asyncio.CancelledError:
+        if summary.signal is None:
+            raise
+        return summary
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        _SIGNALS.summary = _SIGNALS.main = None
+
+
 def report(summary: Summary, options: Options) -> int:
-    """Print the summary and return the exit status: 1 when any document in the output failed."""
-    failed = summary.failed + summary.failed_before
+    """Print the summary and return the exit status."""
+    destination = options.destination
+    shard = f" (shard {options.shard})" if options.shard.sharded else ""
     print(
         f"stancewire batch: {summary.done} analysed, {summary.failed} failed, {summary.skipped} already done"
-        f" ({summary.failed_before} of them failed), {len(summary.duplicates)} duplicates;"
-        f" {summary.rate:.1f} docs/s over {summary.elapsed_s:.1f} s; {summary.retries} retries -> {options.output}",
+        f" ({summary.failed_before} of them failed), {summary.duplicates} duplicates;"
+        f" {summary.rate:.1f} docs/s over {summary.elapsed_s:.1f} s; {summary.retries} retries -> {destination}{shard}",
         file=sys.stderr,
     )
+    if summary.signal is not None or summary.stopped or summary.left:
+        why = summary.stopped or ("interrupted" if summary.signal is not None else "the service could not be reached")
+        print(
+            f"stancewire batch: stopped ({why}); {summary.left} documents in flight were left undone."
+            " Run the same command again to resume.",
+            file=sys.stderr,
+        )
+        if summary.signal is not None:
+            return EXIT_INTERRUPTED if summary.signal == signal.SIGINT else EXIT_TERMINATED
+        return EXIT_STOPPED
+    failed = summary.failed + summary.failed_before
     if failed:
         print(
-            f"stancewire batch: {failed} documents failed; their problems are in {options.output}"
+            f"stancewire batch: {failed} documents failed; their problems are in {destination}"
             " (run again with --retry-failed to retry them)",
             file=sys.stderr,
         )
@@ -470,8 +432,17 @@ def main(options: Options) -> int:
     if not options.input.exists():
         print(f"stancewire batch: {options.input} does not exist", file=sys.stderr)
         return 2
-    if options.concurrency < 1:
+    if options.concurrency is not None and options.concurrency < 1:
         print("stancewire batch: --concurrency must be at least 1", file=sys.stderr)
         return 2
-    summary = asyncio.run(run_batch(options))
+    if options.engine == "ray":
+        from app.batch_ray import run_ray
+
+        return run_ray(options)
+    summary = Summary()
+    try:
+        asyncio.run(_run_with_signals(options, summary))
+    except Fatal as exc:
+        print(f"stancewire batch: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_STOPPED
     return report(summary, options)

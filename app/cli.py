@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -110,13 +111,23 @@ def _openapi(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from app.batch import Options, main
+    from app.batch import Engine, Options, main
+    from app.batch_input import parse_shard, shard_from_environment
 
+    engine: Engine = "ray" if args.engine == "ray" else "local" if args.local or args.engine == "local" else "service"
+    if args.address and engine != "ray":
+        print("stancewire batch: --address is for --engine ray", file=sys.stderr)
+        return 2
+    try:
+        shard = parse_shard(args.shard) if args.shard else shard_from_environment()
+    except ValueError as exc:
+        print(f"stancewire batch: {exc}", file=sys.stderr)
+        return 2
     options = Options(
         input=Path(args.input),
         output=Path(args.output),
         url=args.url,
-        local=args.local,
+        engine=engine,
         concurrency=args.concurrency,
         workers=args.workers,
         retries=args.retries,
@@ -124,12 +135,29 @@ def _batch(args: argparse.Namespace) -> int:
         api_key=args.api_key or os.environ.get("STANCEWIRE_API_KEY"),
         retry_failed=args.retry_failed,
         progress=not args.no_progress,
+        shard=shard,
+        recycle_s=args.recycle_s,
+        wait_ready_s=args.wait_ready,
+        address=args.address,
     )
     return main(options)
 
 
+def _export(args: argparse.Namespace) -> int:
+    from app.export import main, schema_markdown
+
+    if args.schema:
+        print(schema_markdown())
+        return 0
+    if not args.inputs or not args.output:
+        print("stancewire export: give the batch outputs and -o DIR (or --schema)", file=sys.stderr)
+        return 2
+    return main([Path(p) for p in args.inputs], Path(args.output), args.format)
+
+
 def _network(args: argparse.Namespace) -> int:
-    from app.network import build_network, draw_network, read_jsonl, write_network
+    from app.network import NetworkBuilder, draw_network, write_network
+    from app.results import Merge, missing_shards, read_results
 
     outputs = [Path(p) for p in [*(args.output or []), args.csv, args.json] if p]
     if not outputs and not args.picture:
@@ -147,19 +175,27 @@ def _network(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    inputs = [Path(p) for p in args.inputs]
+    for missing in missing_shards(inputs):
+        print(f"stancewire network: warning: {missing} is not among the inputs", file=sys.stderr)
+    builder = NetworkBuilder(args.by, args.max_evidence, args.max_ids or None)
+    merge = Merge()
     try:
-        network = build_network(read_jsonl([Path(p) for p in args.inputs]), by=args.by, max_evidence=args.max_evidence)
+        for entry in read_results(inputs, merge):
+            builder.add(entry)
     except (OSError, ValueError) as exc:
         print(f"stancewire network: {exc}", file=sys.stderr)
         return 2
+    network = builder.result()
     for path in outputs:
         write_network(network, path)
         print(f"wrote {path}", file=sys.stderr)
     if args.picture:
         draw_network(network, Path(args.picture), title=args.title, max_nodes=args.max_nodes)
         print(f"wrote {args.picture}", file=sys.stderr)
+    repeated = f", {merge.duplicates} repeated ids left out" if merge.duplicates else ""
     print(
-        f"stancewire network: {network['documents']} documents ({len(network['failed'])} failed skipped), "
+        f"stancewire network: {network['documents']} documents ({builder.failed_count} failed skipped{repeated}), "
         f"{network['stances']} stances, {network['stances_in_dyads']} in {len(network['dyads'])} dyads "
         f"between {len(network['nodes'])} {'countries' if args.by == 'country' else 'actors'}",
         file=sys.stderr,
@@ -177,6 +213,80 @@ def _can_draw() -> bool:
 def version_text() -> str:
     """Return what ``stancewire --version`` prints: this version and what it runs on."""
     return f"stancewire {__version__} (spaCy {version('spacy')}, Python {platform.python_version()})"
+
+
+def _add_batch(commands: Any) -> None:
+    """The batch command's options."""
+    batch = commands.add_parser(
+        "batch",
+        help="analyse a corpus (JSONL, Parquet or a folder of .txt files) through a service, --local or on Ray",
+        description="Analyse many documents; write one JSON line per document (analysis or error) to OUT. "
+        "Ids already in OUT are skipped, so an interrupted run resumes; Ctrl-C finishes the documents in flight. "
+        "Exits 0 when every document was analysed, 1 when some failed (their problems are in OUT), 2 on a usage "
+        "error, 3 when the service could not be used (nothing lost: run again), 130 when interrupted.",
+    )
+    batch.add_argument("input", help='JSONL file of {"id", "text", ...} objects, a Parquet file, or a folder of .txt')
+    batch.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="JSONL file to append results to; a folder of Parquet files with --engine ray (required)",
+    )
+    where = batch.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="base URL of a running service, e.g. http://127.0.0.1:8000 (this or --local)")
+    where.add_argument(
+        "--local", action="store_true", help="analyse in this process's own worker pool, no server (this or --url)"
+    )
+    where.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        help="local (as --local) or ray: Ray Data on a Ray cluster, Parquet out; pip install 'stancewire[ray]' "
+        "(this or --url or --local)",
+    )
+    batch.add_argument(
+        "--address", help="Ray cluster address for --engine ray (default: start a local cluster for the run)"
+    )
+    batch.add_argument(
+        "--shard",
+        help="INDEX/COUNT: only the documents whose id hashes to this shard, into OUT's shard file "
+        "(default: from JOB_COMPLETION_INDEX and STANCEWIRE_BATCH_SHARDS in a Kubernetes Indexed Job, else all)",
+    )
+    batch.add_argument(
+        "--concurrency",
+        type=int,
+        help="documents in flight at once (default: 4 per worker the service, or --local, reports)",
+    )
+    batch.add_argument(
+        "--workers", type=int, help="worker processes with --local, Ray actors with --engine ray (default: usable CPUs)"
+    )
+    batch.add_argument(
+        "--retries",
+        type=int,
+        default=5,
+        help="retries on 429/502/503/504 and lost connections (default: %(default)s)",
+    )
+    batch.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds to wait for one response (default: %(default)g)"
+    )
+    batch.add_argument(
+        "--recycle-s",
+        type=float,
+        default=30.0,
+        help="open fresh connections this often, so that pods added behind a load balancer get work "
+        "(default: %(default)g)",
+    )
+    batch.add_argument(
+        "--wait-ready",
+        type=float,
+        default=60.0,
+        help="seconds to wait for a service that is starting (503 on /readyz) (default: %(default)g)",
+    )
+    batch.add_argument("--api-key", help="API key (default: STANCEWIRE_API_KEY, else none)")
+    batch.add_argument(
+        "--retry-failed", action="store_true", help="drop the failures in OUT and try them again (default: keep them)"
+    )
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar (default: a bar on stderr)")
+    batch.set_defaults(handler=_batch)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -218,43 +328,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     openapi.set_defaults(handler=_openapi)
 
-    batch = commands.add_parser(
-        "batch",
-        help="analyse a JSONL file or a folder of .txt files through a service (or --local); resumable",
-        description="Analyse many documents; write one JSON line per document (analysis or error) to OUT. "
-        "Ids already in OUT are skipped, so an interrupted run resumes. Exits 1 when any document failed.",
+    _add_batch(commands)
+
+    export = commands.add_parser(
+        "export",
+        help="write batch output as flat tables (Parquet or CSV) for pandas, R, DuckDB or a warehouse",
+        description="Write documents, stances and actor mentions as three tables in DIR. Inputs are batch outputs: "
+        "JSONL files (one per shard), or the Parquet folders of --engine ray; a repeated id is written once.",
     )
-    batch.add_argument("input", help='JSONL file of {"id", "text", ...} objects, or a folder of .txt files')
-    batch.add_argument("-o", "--output", required=True, help="JSONL file to append results to (required)")
-    where = batch.add_mutually_exclusive_group(required=True)
-    where.add_argument("--url", help="base URL of a running service, e.g. http://127.0.0.1:8000 (this or --local)")
-    where.add_argument(
-        "--local", action="store_true", help="analyse in this process's own worker pool, no server (this or --url)"
+    export.add_argument("inputs", nargs="*", help="batch outputs to export, merged in the order given")
+    export.add_argument(
+        "-o",
+        "--output",
+        help="folder for the documents, stances and actors tables (default: none; needed unless --schema)",
     )
-    batch.add_argument("--concurrency", type=int, default=8, help="documents in flight at once (default: %(default)s)")
-    batch.add_argument("--workers", type=int, help="worker processes with --local (default: usable CPUs)")
-    batch.add_argument(
-        "--retries",
-        type=int,
-        default=5,
-        help="retries on 429/502/503/504 and lost connections (default: %(default)s)",
+    export.add_argument(
+        "--format", choices=["parquet", "csv"], default="parquet", help="table format (default: %(default)s)"
     )
-    batch.add_argument(
-        "--timeout", type=float, default=120.0, help="seconds to wait for one response (default: %(default)g)"
+    export.add_argument(
+        "--schema", action="store_true", help="print the tables' columns as Markdown and exit (default: export)"
     )
-    batch.add_argument("--api-key", help="API key (default: STANCEWIRE_API_KEY, else none)")
-    batch.add_argument(
-        "--retry-failed", action="store_true", help="drop the failures in OUT and try them again (default: keep them)"
-    )
-    batch.add_argument("--no-progress", action="store_true", help="no progress bar (default: a bar on stderr)")
-    batch.set_defaults(handler=_batch)
+    export.set_defaults(handler=_export)
 
     network = commands.add_parser(
         "network",
         help="aggregate batch output into a stance network (GraphML, CSV, JSON, PNG/SVG)",
         description="Aggregate the stances of many analyses into dyads (holder -> target).",
     )
-    network.add_argument("inputs", nargs="+", help="JSONL files of analyses, e.g. the output of stancewire batch")
+    network.add_argument(
+        "inputs",
+        nargs="+",
+        help="batch outputs, merged (shards, in any order): JSONL files, --engine ray Parquet folders, "
+        "or stancewire export folders",
+    )
     network.add_argument(
         "-o",
         "--output",
@@ -274,6 +380,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     network.add_argument(
         "--max-nodes", type=int, default=60, help="busiest nodes drawn in the picture (default: %(default)s)"
+    )
+    network.add_argument(
+        "--max-ids",
+        type=int,
+        default=100,
+        help="document ids listed per dyad, and failed documents listed, with exact counts beside them; "
+        "0 lists all, in memory that grows with the documents (default: %(default)s)",
     )
     network.add_argument("--title", help="title of the picture (default: what the network holds)")
     network.set_defaults(handler=_network)

@@ -22,6 +22,8 @@ SEED_EXPECTED_PATH = EVAL_DATA / "seed_expected.md"
 # sentences coded like the PLOVER records, and non-political sentences that should give no stance.
 WIRE_GOLD = EVAL_DATA / "wire_events.jsonl"
 NON_POLITICAL_PATH = EVAL_DATA / "non_political.jsonl"
+WIRE_DEV_GOLD = EVAL_DATA / "wire_dev.jsonl"
+NON_POLITICAL_DEV_PATH = EVAL_DATA / "non_political_dev.jsonl"
 # A non-political sentence counts as coded as political when a stance reaches this confidence.
 CONFIDENT = 0.5
 

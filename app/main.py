@@ -33,6 +33,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     pool = WorkerPool(app.state.settings, app.state.metrics.pool_hooks())
     app.state.pool = pool
     app.state.network_builds = anyio.CapacityLimiter(1)
+    app.state.metrics.watch_workers(pool.worker_pids)
     await pool.start()
     try:
         yield

@@ -10,10 +10,11 @@ batch's JSONL output and ``POST /v1/network`` alike.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +26,16 @@ from app.nlp.taxonomy import EVENT_NAMES, KIND_CODES, QUADS
 Level = Literal["country", "actor"]
 
 
+# Scores and saliences are summed as integers in millionths: exact, so that a network comes out the
+# same whatever order its documents (or shards) are added in.
+_SCALE = 1_000_000
+
+
+def _most_common(counts: Counter[str]) -> list[str]:
+    """Keys by count, ties in alphabetical order: the same whatever order they were counted in."""
+    return [key for key, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 @dataclass
 class _Node:
     key: str
@@ -32,7 +43,8 @@ class _Node:
     kinds: Counter[str] = field(default_factory=Counter)
     countries: Counter[str] = field(default_factory=Counter)
     sectors: Counter[str] = field(default_factory=Counter)
-    salience: dict[int, float] = field(default_factory=dict)  # document index -> highest salience there
+    documents: int = 0  # documents in which the node is an actor
+    salience: int = 0  # sum over those documents of its highest salience there, in millionths
     stances_out: int = 0
     stances_in: int = 0
 
@@ -42,12 +54,14 @@ class _Dyad:
     events: Counter[str] = field(default_factory=Counter)
     quads: Counter[str] = field(default_factory=Counter)
     modalities: Counter[str] = field(default_factory=Counter)
-    scores: list[float] = field(default_factory=list)
-    documents: dict[str | None, None] = field(default_factory=dict)  # an ordered set
+    score: int = 0  # sum of the scores of the stances that are not negated, in millionths
+    scored: int = 0
+    documents: int = 0
+    document_ids: list[str] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     stances: int = 0
     first_date: str | None = None  # ISO: the earliest first day of the stances' resolved dates
-    last_date: str | None = None  # and the latest last day
+    last_date: str | None = None  # and the latest last day (min and max: the same in any order)
     dated: int = 0  # stances with a resolved date
 
     def date(self, found: Any) -> None:
@@ -76,29 +90,46 @@ def is_error(entry: Mapping[str, Any]) -> bool:
     return "error" in entry and "actors" not in entry
 
 
-class NetworkBuilder:
-    """Accumulate analyses one at a time, then ``result()`` the network."""
+def _evidence_order(evidence: Mapping[str, Any]) -> tuple[float, str, str]:
+    # Most confident first; ties by document and stance id, so the order of the input does not matter.
+    return (-evidence["_confidence"], str(evidence["document"]), evidence["stance"])
 
-    def __init__(self, by: Level = "country", max_evidence: int = 5) -> None:
+
+class NetworkBuilder:
+    """Accumulate analyses one at a time, then ``result()`` the network.
+
+    Its memory grows with the nodes and dyads, not with the documents, except for the document ids
+    it lists: every one per dyad and every failure by default (``POST /v1/network``, whose input is
+    bounded), or with ``max_ids`` the ``max_ids`` smallest of each, with exact counts beside them
+    (``stancewire network`` over a corpus). Built from the same documents in any order, or from
+    shards of them, the network is the same.
+    """
+
+    def __init__(self, by: Level = "country", max_evidence: int = 5, max_ids: int | None = None) -> None:
         self.by: Level = by
         self.max_evidence = max_evidence
+        self.max_ids = max_ids
         self.documents = 0
         self.stances = 0
         self.stances_in_dyads = 0
         self.failed: list[dict[str, Any]] = []
+        self.failed_count = 0
         self._nodes: dict[str, _Node] = {}
         self._dyads: dict[tuple[str, str], _Dyad] = defaultdict(_Dyad)
 
     def add(self, entry: Mapping[str, Any]) -> None:
         """Add one analysis (a v1 response dict); an ``{"id", "error"}`` entry is recorded as failed."""
         if is_error(entry):
-            self.failed.append({"id": entry.get("id"), "error": entry.get("error")})
+            self.failed_count += 1
+            failure = {"id": entry.get("id"), "error": entry.get("error")}
+            self._keep(self.failed, failure, lambda f: str(f["id"]))
             return
         index = self.documents
         self.documents += 1
         raw_id = entry.get("id")
         doc_id = str(raw_id) if raw_id is not None else f"#{index}"
         keys: dict[str, str] = {}
+        salience: dict[str, float] = {}  # node -> its highest salience in this document
         for actor in entry.get("actors") or []:
             key = node_key(actor, self.by)
             if key is None:
@@ -111,8 +142,11 @@ class NetworkBuilder:
                 node.countries[str(actor["country"])] += 1
             if actor.get("sector"):
                 node.sectors[str(actor["sector"])] += 1
-            salience = float(actor.get("salience") or 0.0)
-            node.salience[index] = max(node.salience.get(index, 0.0), salience)
+            salience[key] = max(salience.get(key, 0.0), float(actor.get("salience") or 0.0))
+        for key, highest in salience.items():
+            self._nodes[key].documents += 1
+            self._nodes[key].salience += round(highest * _SCALE)
+        touched: set[tuple[str, str]] = set()
         for stance in entry.get("stances") or []:
             self.stances += 1
             holders = {keys[h] for h in stance.get("holder") or [] if h in keys}
@@ -122,6 +156,21 @@ class NetworkBuilder:
                 self.stances_in_dyads += 1
             for pair in pairs:
                 self._count(pair, stance, doc_id)
+                if pair not in touched:
+                    touched.add(pair)
+                    dyad = self._dyads[pair]
+                    dyad.documents += 1
+                    self._keep(dyad.document_ids, doc_id, str)
+
+    def _keep(self, kept: list[Any], item: Any, key: Callable[[Any], str]) -> None:
+        """Keep every item in arrival order, or with ``max_ids`` the smallest by ``key``."""
+        if self.max_ids is None:
+            kept.append(item)
+            return
+        if len(kept) >= self.max_ids and (not kept or key(item) >= key(kept[-1])):
+            return
+        bisect.insort(kept, item, key=key)
+        del kept[self.max_ids :]
 
     def _label(self, actor: Mapping[str, Any], key: str) -> str:
         # By country, a state's own name labels its node; other actors only vote for their code.
@@ -138,8 +187,8 @@ class NetworkBuilder:
         dyad.modalities[modality] += 1
         score = float(stance.get("score") or 0.0)
         if modality != "negated":
-            dyad.scores.append(score)
-        dyad.documents[doc_id] = None
+            dyad.score += round(score * _SCALE)
+            dyad.scored += 1
         dyad.date(stance.get("date"))
         self._nodes[pair[0]].stances_out += 1
         self._nodes[pair[1]].stances_in += 1
@@ -160,38 +209,42 @@ class NetworkBuilder:
             }
         )
         if len(dyad.evidence) > self.max_evidence:
-            # Keep the most confident stances; ties keep the earliest.
-            dyad.evidence.sort(key=lambda e: -e["_confidence"])
+            dyad.evidence.sort(key=_evidence_order)
             del dyad.evidence[self.max_evidence :]
 
     def result(self) -> dict[str, Any]:
-        """Return the network as a plain dict shaped like ``NetworkResponse``."""
+        """Return the network as a plain dict shaped like ``NetworkResponse``.
+
+        With ``max_ids``, each dyad also has ``document_count`` and the network ``failed_count``: its
+        ``documents`` and ``failed`` lists are then the smallest ids of longer lists.
+        """
         dyads: list[dict[str, Any]] = []
         for (source, target), dyad in self._dyads.items():
-            evidence = sorted(dyad.evidence, key=lambda e: -e["_confidence"])
-            dyads.append(
-                {
-                    "source": source,
-                    "target": target,
-                    "source_label": self._node_label(source),
-                    "target_label": self._node_label(target),
-                    "stances": dyad.stances,
-                    "events": {e: dyad.events[e] for e in EVENT_NAMES if dyad.events[e]},
-                    "quads": {q: dyad.quads[q] for q in QUADS if dyad.quads[q]},
-                    "modalities": dict(dyad.modalities.most_common()),
-                    "mean_score": round(sum(dyad.scores) / len(dyad.scores), 3) if dyad.scores else None,
-                    "documents": list(dyad.documents),
-                    "first_date": dyad.first_date,
-                    "last_date": dyad.last_date,
-                    "dated": dyad.dated,
-                    "evidence": [{k: v for k, v in e.items() if k != "_confidence"} for e in evidence],
-                }
-            )
+            evidence = sorted(dyad.evidence, key=_evidence_order)
+            entry: dict[str, Any] = {
+                "source": source,
+                "target": target,
+                "source_label": self._node_label(source),
+                "target_label": self._node_label(target),
+                "stances": dyad.stances,
+                "events": {e: dyad.events[e] for e in EVENT_NAMES if dyad.events[e]},
+                "quads": {q: dyad.quads[q] for q in QUADS if dyad.quads[q]},
+                "modalities": {m: dyad.modalities[m] for m in _most_common(dyad.modalities)},
+                "mean_score": round(dyad.score / dyad.scored / _SCALE, 3) if dyad.scored else None,
+                "documents": list(dyad.document_ids),
+                "first_date": dyad.first_date,
+                "last_date": dyad.last_date,
+                "dated": dyad.dated,
+                "evidence": [{k: v for k, v in e.items() if k != "_confidence"} for e in evidence],
+            }
+            if self.max_ids is not None:
+                entry["document_count"] = dyad.documents
+            dyads.append(entry)
         dyads.sort(key=lambda d: (-d["stances"], d["source"], d["target"]))
         in_dyads = {key for d in dyads for key in (d["source"], d["target"])}
         nodes: list[dict[str, Any]] = [self._node_dict(node) for key, node in self._nodes.items() if key in in_dyads]
         nodes.sort(key=lambda n: (-(n["stances_out"] + n["stances_in"]), n["id"]))
-        return {
+        network: dict[str, Any] = {
             "by": self.by,
             "documents": self.documents,
             "stances": self.stances,
@@ -200,6 +253,9 @@ class NetworkBuilder:
             "nodes": nodes,
             "dyads": dyads,
         }
+        if self.max_ids is not None:
+            network["failed_count"] = self.failed_count
+        return network
 
     def _node_label(self, key: str) -> str:
         labels = self._nodes[key].labels
@@ -209,55 +265,46 @@ class NetworkBuilder:
             if named:
                 return max(named)[1]
             return key
-        return labels.most_common(1)[0][0] if labels else key
+        return _most_common(labels)[0] if labels else key
 
     def _node_dict(self, node: _Node) -> dict[str, Any]:
-        kinds = [k for k, _ in node.kinds.most_common()]
+        kinds = _most_common(node.kinds)
         kind = kinds[0] if self.by == "actor" or len(kinds) == 1 else None
         if self.by == "country":
             country = node.key if node.key not in KIND_CODES.values() else None
         else:
-            country = node.countries.most_common(1)[0][0] if node.countries else None
-        sector = node.sectors.most_common(1)[0][0] if self.by == "actor" and node.sectors else None
-        saliences = list(node.salience.values())
+            country = _most_common(node.countries)[0] if node.countries else None
+        sector = _most_common(node.sectors)[0] if self.by == "actor" and node.sectors else None
         return {
             "id": node.key,
             "label": self._node_label(node.key),
             "kind": kind,
             "country": country,
             "sector": sector,
-            "documents": len(saliences),
-            "salience": round(sum(saliences) / len(saliences), 4) if saliences else 0.0,
+            "documents": node.documents,
+            "salience": round(node.salience / node.documents / _SCALE, 4) if node.documents else 0.0,
             "stances_out": node.stances_out,
             "stances_in": node.stances_in,
         }
 
 
-def build_network(entries: Iterable[Mapping[str, Any]], by: Level = "country", max_evidence: int = 5) -> dict[str, Any]:
+def build_network(
+    entries: Iterable[Mapping[str, Any]], by: Level = "country", max_evidence: int = 5, max_ids: int | None = None
+) -> dict[str, Any]:
     """Aggregate analyses (and error entries) into a network dict shaped like ``NetworkResponse``."""
-    builder = NetworkBuilder(by, max_evidence)
+    builder = NetworkBuilder(by, max_evidence, max_ids)
     for entry in entries:
         builder.add(entry)
     return builder.result()
 
 
-def read_jsonl(paths: Sequence[Path]) -> Iterable[dict[str, Any]]:
-    """Yield the JSON objects of JSONL files, skipping blank lines; raise ValueError on a bad line."""
-    for path in paths:
-        with path.open("rb") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    entry = orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{number}: not JSON ({exc})") from None
-                if not isinstance(entry, dict):
-                    raise ValueError(f"{path}:{number}: not a JSON object")
-                yield entry
-
-
 # -- output -----------------------------------------------------------------------------------
+
+
+def document_count(dyad: Mapping[str, Any]) -> int:
+    """Documents behind a dyad: its count where the id list is capped, else the list's length."""
+    count: int = dyad.get("document_count", len(dyad["documents"]))
+    return count
 
 
 def to_graph(network: Mapping[str, Any]) -> Any:
@@ -271,14 +318,14 @@ def to_graph(network: Mapping[str, Any]) -> Any:
         attrs: dict[str, Any] = {
             "stances": dyad["stances"],
             "weight": dyad["stances"],
-            "documents": len(dyad["documents"]),
+            "documents": document_count(dyad),
             "document_ids": ";".join(str(d) for d in dyad["documents"]),
             "top_event": max(dyad["events"].items(), key=lambda kv: kv[1])[0],
             "evidence": " | ".join(e["text"] for e in dyad["evidence"]),
         }
         if dyad["mean_score"] is not None:
             attrs["mean_score"] = dyad["mean_score"]
-        attrs.update({k: dyad[k] for k in ("first_date", "last_date") if dyad.get(k)})
+        attrs.update({k: str(dyad[k]) for k in ("first_date", "last_date") if dyad.get(k)})
         attrs.update({f"event_{k}": v for k, v in dyad["events"].items()})
         attrs.update({f"quad_{k}": v for k, v in dyad["quads"].items()})
         attrs.update({f"modality_{k}": v for k, v in dyad["modalities"].items()})
@@ -300,7 +347,7 @@ def to_csv(network: Mapping[str, Any]) -> str:
     for dyad in network["dyads"]:
         row: dict[str, Any] = {k: dyad[k] for k in ("source", "target", "source_label", "target_label", "stances")}
         row["mean_score"] = "" if dyad["mean_score"] is None else dyad["mean_score"]
-        row["documents"] = len(dyad["documents"])
+        row["documents"] = document_count(dyad)
         row.update({k: dyad.get(k) or "" for k in ("first_date", "last_date")})
         row.update({e: dyad["events"].get(e, 0) for e in EVENT_NAMES})
         row.update({q: dyad["quads"].get(q, 0) for q in QUADS})

@@ -85,9 +85,13 @@ def wait_ready(url: str, timeout: float, process: subprocess.Popen[bytes] | None
 
 @contextmanager
 def running_server(
-    startup_timeout: float = 180.0, log_path: Path | None = None, fd_limit: int | None = None, **settings: str
+    startup_timeout: float = 180.0,
+    log_path: Path | None = None,
+    fd_limit: int | None = None,
+    port: int | None = None,
+    **settings: str,
 ) -> Iterator[Server]:
-    """Start ``stancewire serve`` on a free loopback port with STANCEWIRE_* overrides.
+    """Start ``stancewire serve`` on a free loopback port (or ``port``) with STANCEWIRE_* overrides.
 
     Its log goes to ``log_path`` when given (kept), else to a temporary file. ``fd_limit`` caps the
     process's open files (soft and hard), as a small container or a strict ulimit would.
@@ -97,7 +101,7 @@ def running_server(
         if fd_limit is not None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (fd_limit, fd_limit))
 
-    port = free_port()
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STANCEWIRE_")}
     env.update({"STANCEWIRE_HOST": "127.0.0.1", "STANCEWIRE_PORT": str(port), "STANCEWIRE_WORKERS": "1"})
     env.update({f"STANCEWIRE_{key.upper()}": value for key, value in settings.items()})

@@ -37,7 +37,7 @@ def test_version_names_the_release_the_package_was_installed_as() -> None:
     assert version("stancewire") == __version__  # pyproject.toml and app/__init__.py agree
 
 
-@pytest.mark.parametrize("command", ["serve", "analyze", "openapi", "batch", "network"])
+@pytest.mark.parametrize("command", ["serve", "analyze", "openapi", "batch", "export", "network"])
 def test_every_option_states_its_default_in_help(command: str) -> None:
     parser = subcommands()[command]
     required_choice = {a for group in parser._mutually_exclusive_groups if group.required for a in group._group_actions}
@@ -58,7 +58,7 @@ def test_top_level_help_is_plain_text() -> None:
         assert markup not in text
 
 
-def test_batch_takes_url_or_local_never_both(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_takes_one_of_url_local_or_engine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     source.write_text('{"id": "a", "text": "China backed Russia."}\n', encoding="utf-8")
     with pytest.raises(SystemExit) as both:
@@ -68,7 +68,12 @@ def test_batch_takes_url_or_local_never_both(tmp_path: Path, capsys: pytest.Capt
     with pytest.raises(SystemExit) as neither:
         main(["batch", str(source), "-o", str(out)])
     assert neither.value.code == 2
-    assert "one of the arguments --url --local is required" in capsys.readouterr().err
+    assert "one of the arguments --url --local --engine is required" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as two_engines:
+        main(["batch", str(source), "-o", str(out), "--local", "--engine", "ray"])
+    assert two_engines.value.code == 2
+    assert main(["batch", str(source), "-o", str(out), "--local", "--address", "10.0.0.1:6379"]) == 2
+    assert "--address is for --engine ray" in capsys.readouterr().err
     assert not out.exists()
 
 

@@ -43,6 +43,8 @@ CHECKS = DEPLOY / "checks"
 ALERTS = DEPLOY / "prometheus" / "alerts.yml"
 DASHBOARD = DEPLOY / "grafana" / "dashboards" / "stancewire.json"
 VENV_BIN = Path(sys.executable).parent
+# Where every alert's runbook_url points: the README of the project's repository, by heading anchor.
+RUNBOOK_BASE = "https://github.com/stancewire/stancewire/blob/main/README.md"
 
 # Grafana's built-in variables, as a 1 s scrape interval makes them.
 GRAFANA_INTERVALS = {"$__rate_interval": "1m", "$__interval": "15s", "$__range": "5m"}
@@ -117,7 +119,9 @@ def test_alerts_carry_summary_description_and_runbook() -> None:
         for rule in group["rules"]:
             annotations = rule.get("annotations") or {}
             assert {"summary", "description", "runbook_url"} <= set(annotations), rule["alert"]
-            assert re.fullmatch(r"README\.md#stancewire[a-z0-9]+", annotations["runbook_url"]), rule["alert"]
+            # Absolute: an alert is read in Alertmanager, a chat or a pager, far from any checkout.
+            runbook = annotations["runbook_url"]
+            assert re.fullmatch(rf"{re.escape(RUNBOOK_BASE)}#stancewire[a-z0-9]+", runbook), rule["alert"]
             assert rule["labels"]["severity"] in {"warning", "critical"}, rule["alert"]
 
 
@@ -146,7 +150,9 @@ def test_yamllint_deploy() -> None:
 
 def test_kubernetes_validate_builtin_manifests() -> None:
     validate = tool("kubernetes-validate", package="pip install -r requirements-dev.lock")
-    manifests = [f"deploy/k8s/{name}.yaml" for name in ("configmap", "deployment", "service", "hpa", "pdb")]
+    manifests = [
+        f"deploy/k8s/{name}.yaml" for name in ("configmap", "deployment", "service", "hpa", "pdb", "batch-job")
+    ]
     result = run(validate, "--strict", *manifests)
     assert_ok(result)
     assert result.stdout.count("passed for resource") == len(manifests), result.stdout
@@ -158,8 +164,52 @@ def test_k8s_servicemonitor_kustomization_and_standards() -> None:
     problems, notes = check.validate_schemas(files)
     problems += check.check_kustomization(files)
     problems += check.check_standards(files)
+    problems += check.check_batch_job(files)
     assert problems == []
     assert any("ServiceMonitor" in note and "schemas" in note for note in notes), notes
+    assert any("PrometheusRule" in note and "schemas" in note for note in notes), notes
+
+
+def test_kustomize_build_validates_and_carries_the_dashboard_and_the_rules() -> None:
+    check = load_check("validate_k8s")
+    built = check.build()  # kubectl kustomize deploy/k8s, with kubectl from the dev lock
+    kinds = {(doc["kind"], doc["metadata"]["name"]) for doc in built}
+    assert {("Job", "stancewire-batch"), ("PrometheusRule", "stancewire")} <= kinds
+    assert ("ConfigMap", "stancewire-grafana-dashboard") in kinds
+    problems, notes = check.check_build(built)
+    assert problems == [], notes
+    # kustomize's labels reach what it built, the generated dashboard ConfigMap included.
+    assert all(doc["metadata"]["labels"]["app.kubernetes.io/part-of"] == "stancewire" for doc in built)
+    # A dashboard or rule file that drifts from what the build carries is caught.
+    (dashboard,) = (d for d in built if d["metadata"]["name"] == "stancewire-grafana-dashboard")
+    dashboard["data"]["stancewire.json"] += " "
+    (rule,) = (d for d in built if d["kind"] == "PrometheusRule")
+    rule["spec"]["groups"][0]["rules"].pop()
+    problems = " ".join(check.check_build(built)[0])
+    assert "does not hold" in problems and "differs from alerts.yml" in problems
+
+
+def test_prometheusrule_is_generated_from_the_alert_rules() -> None:
+    generator = load_check("prometheusrule")
+    assert (DEPLOY / "k8s" / "prometheusrule.yaml").read_text() == generator.render()
+    rule = yaml.safe_load((DEPLOY / "k8s" / "prometheusrule.yaml").read_text())
+    assert rule["spec"]["groups"] == yaml.safe_load(ALERTS.read_text())["groups"]
+
+
+def test_batch_job_standards_catch_a_bad_job() -> None:
+    check = load_check("validate_k8s")
+    files = check.load()
+    job = files["batch-job.yaml"][0]
+    job["spec"]["completions"] = 6
+    job["spec"]["suspend"] = False
+    container = job["spec"]["template"]["spec"]["containers"][0]
+    container["securityContext"]["readOnlyRootFilesystem"] = False
+    container["volumeMounts"] = [m for m in container["volumeMounts"] if m["mountPath"] != "/tmp"]
+    problems = " ".join(check.check_batch_job(files))
+    assert "STANCEWIRE_BATCH_SHARDS equals completions" in problems
+    assert "suspend: true" in problems
+    assert "read-only root" in problems
+    assert "emptyDir at /tmp" in problems
 
 
 def test_k8s_standards_catch_a_bad_deployment() -> None:

@@ -183,6 +183,43 @@ async def test_network_is_in_the_openapi_spec_and_the_page_is_not(client: httpx.
             assert schema.get("description"), f"{name}.{field} has no description"
 
 
+async def test_the_network_is_the_same_in_any_order_and_any_split(analyses: list[dict[str, Any]]) -> None:
+    problem = {"type": "/problems/too-large", "title": "Content Too Large", "status": 413, "detail": "too long"}
+    entries = [*analyses, {"id": "bad", "error": problem}]
+    copies = [{**orjson.loads(orjson.dumps(a)), "id": f"{a['id']}-{n}"} for n in range(3) for a in analyses]
+    # With ids capped (as stancewire network runs): ids sorted, ties broken by id, exact integer sums.
+    forward = build_network([*entries, *copies], max_evidence=2, max_ids=100)
+    backward = build_network([*reversed(copies), *reversed(entries)], max_evidence=2, max_ids=100)
+    assert forward == backward
+    by_actor = build_network([*entries, *copies], by="actor", max_ids=100)
+    assert by_actor == build_network([*copies, *entries][::-1], by="actor", max_ids=100)
+    # Uncapped, only the id lists keep their first-seen order (the API's contract); the rest is equal.
+    plain = build_network([*reversed(copies), *reversed(entries)], max_evidence=2)
+    for dyad_entry in [*plain["dyads"], *forward["dyads"]]:
+        dyad_entry["documents"] = sorted(dyad_entry["documents"])
+        dyad_entry.pop("document_count", None)
+    assert {**plain, "failed": []} == {k: v for k, v in {**forward, "failed": []}.items() if k != "failed_count"}
+
+
+async def test_capped_ids_keep_exact_counts_and_the_smallest_ids(analyses: list[dict[str, Any]]) -> None:
+    seed = next(a for a in analyses if a["id"] == "seed")
+    copies = [{**orjson.loads(orjson.dumps(seed)), "id": f"doc-{n:02d}"} for n in range(30)]
+    problem = {"type": "/problems/x", "title": "x", "status": 422, "detail": "x"}
+    failures = [{"id": f"bad-{n:02d}", "error": problem} for n in range(7)]
+    network = build_network([*copies[::-1], *failures[::-1]], max_ids=5)
+    usa_chn = dyad(network, "USA", "CHN")
+    assert usa_chn["document_count"] == 30 and usa_chn["stances"] == 30
+    assert usa_chn["documents"] == [f"doc-{n:02d}" for n in range(5)]
+    assert network["failed_count"] == 7 and [f["id"] for f in network["failed"]] == [f"bad-{n:02d}" for n in range(5)]
+    # Uncapped (POST /v1/network, bounded input): every id, first-seen order, and no count fields.
+    uncapped = build_network(copies)
+    assert dyad(uncapped, "USA", "CHN")["documents"] == [c["id"] for c in copies]
+    assert "failed_count" not in uncapped and "document_count" not in dyad(uncapped, "USA", "CHN")
+    rows = list(csv.DictReader(io.StringIO(to_csv(network))))
+    capped_row = next(r for r in rows if (r["source"], r["target"]) == ("USA", "CHN"))
+    assert capped_row["documents"] == "30" and capped_row["document_ids"].count(";") == 4
+
+
 async def test_dyads_carry_the_first_and_last_day_of_their_dated_stances(
     client: httpx.AsyncClient, tmp_path: Path
 ) -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import get_args
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from app.core.pool import CLIENT_GONE, DEADLINE, SHUTDOWN, PoolHooks
 from app.nlp.gemm import GemmBackend
@@ -78,6 +83,14 @@ class Metrics:
             self.dropped.labels(reason=reason).inc(0)
         for reason in ("idle", "evicted"):
             self.connections_closed.labels(reason=reason).inc(0)
+        # -- process resources: the API process (process_*) and each worker process ----------------
+        ProcessCollector(registry=r)
+        self.worker_resources = WorkerResources()
+        r.register(self.worker_resources)
+
+    def watch_workers(self, pids: Callable[[], list[int]]) -> None:
+        """Report the resident memory and CPU time of the processes ``pids`` returns at each scrape."""
+        self.worker_resources.pids = pids
 
     def pool_hooks(self) -> PoolHooks:
         """Return callbacks that keep the pool's gauges and counters current."""
@@ -99,3 +112,48 @@ class Metrics:
             on_gemm=on_gemm,
             on_dropped=lambda reason: self.dropped.labels(reason=reason).inc(),
         )
+
+
+class WorkerResources(Collector):
+    """Resident memory and CPU seconds of each worker process, read from /proc at scrape time.
+
+    The ``worker`` label is a slot, 0 to workers - 1: a replacement takes the slot of the worker it
+    replaces, so the series stay few and continuous (its CPU counter restarts from zero, as counters
+    of a restarted process do). Where there is no /proc, nothing is reported.
+    """
+
+    def __init__(self) -> None:
+        self.pids: Callable[[], list[int]] = list
+        self._slots: dict[int, int] = {}  # pid -> slot
+        self._page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+        self._ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        memory = GaugeMetricFamily(
+            "stancewire_worker_resident_memory_bytes", "Resident memory of a worker process.", labels=["worker"]
+        )
+        cpu = CounterMetricFamily(
+            "stancewire_worker_cpu_seconds", "CPU time (user and system) of a worker process.", labels=["worker"]
+        )
+        for slot, (rss_pages, cpu_ticks) in self._read().items():
+            memory.add_metric([str(slot)], rss_pages * self._page)
+            cpu.add_metric([str(slot)], cpu_ticks / self._ticks)
+        yield memory
+        yield cpu
+
+    def _read(self) -> dict[int, tuple[int, int]]:
+        pids = self.pids()
+        self._slots = {pid: slot for pid, slot in self._slots.items() if pid in pids}
+        found: dict[int, tuple[int, int]] = {}
+        for pid in pids:
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:  # gone since, or no /proc
+                continue
+            # The fields after the command name (which may hold spaces), from field 3 (state) on.
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if pid not in self._slots:
+                self._slots[pid] = min(set(range(len(pids))) - set(self._slots.values()))
+            # utime and stime are fields 14 and 15, rss field 24 (proc(5)).
+            found[self._slots[pid]] = (int(fields[21]), int(fields[11]) + int(fields[12]))
+        return found

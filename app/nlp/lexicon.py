@@ -48,6 +48,7 @@ class Entry:
     with_words: frozenset[str] = frozenset()
     objects: frozenset[str] = frozenset()
     object_events: frozenset[str] = frozenset()  # the object is itself a noun trigger of one of these events
+    holder_words: frozenset[str] = frozenset()  # lemmas one of which heads or modifies the doer's phrase
     mode: str | None = None
     cameo: str | None = None
     embeds: Modality | None = None
@@ -60,7 +61,8 @@ class Entry:
         """Rank constrained entries above plain ones for the same lemma."""
         # An object names the act more surely than a particle does ("withdraw inspectors from").
         has_object = bool(self.objects or self.object_events)
-        return 2 * int(has_object) + int(bool(self.with_words)) + int(bool(self.requires))
+        constraints = int(bool(self.with_words)) + int(bool(self.requires)) + int(bool(self.holder_words))
+        return 2 * int(has_object) + constraints
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class Cues:
     carrier_nouns: frozenset[str]
     preparation: frozenset[str]
     territory_preps: frozenset[str]
+    territory_nouns: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +188,7 @@ def _entries(
                     with_words=frozenset(spec.get("with", ())),
                     objects=frozenset(spec.get("object", ())),
                     object_events=frozenset(spec.get("object_event", ())),
+                    holder_words=frozenset(spec.get("holder_words", ())),
                     mode=spec.get("mode"),
                     cameo=spec.get("cameo"),
                     embeds=spec.get("embeds"),
@@ -211,6 +215,8 @@ def _describe(spec: dict[str, Any], lemma: str) -> str:
         parts.append(f"object {'/'.join(words[:6])}" + ("/…" if len(words) > 6 else ""))
     if "object_event" in spec:
         parts.append(f"object naming a {'/'.join(spec['object_event'])} act")
+    if "holder_words" in spec:
+        parts.append(f"by {'/'.join(spec['holder_words'][:4])}" + ("/…" if len(spec["holder_words"]) > 4 else ""))
     if "requires" in spec:
         parts.append(f"requires {'/'.join(spec['requires'])}")
     return " + ".join(parts) + f" (frame {spec['frame']})"
@@ -250,6 +256,7 @@ def _cues(raw: dict[str, Any]) -> Cues:
         carrier_nouns=frozenset(raw["carrier_nouns"]),
         preparation=frozenset(raw["preparation"]),
         territory_preps=frozenset(raw["territory_preps"]),
+        territory_nouns=frozenset(raw["territory_nouns"]),
     )
 
 

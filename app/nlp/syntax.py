@@ -108,6 +108,12 @@ def finite_subject(verb: Token) -> Token | None:
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 return verb.head
             return child
+    # "X is mediating": the parser sometimes hangs the subject from the auxiliary instead of the verb.
+    for aux in () if passive else dependents:
+        if aux.dep_ == "aux":
+            subject = next((c for c in aux.children if c.dep_ == "nsubj" and c.i < aux.i), None)
+            if subject is not None:
+                return subject
     return None
 
 
@@ -170,7 +176,8 @@ def controller(governor: Token, depth: int) -> Token | None:
         for child in governor.children:
             if child.dep_ in ("dobj", "dative"):
                 return child
-        on_objects = prep_objects(governor, {"on", "upon"})
+        # "called on China to", never "voted on Thursday to": a date is no one to control the act.
+        on_objects = [o for o in prep_objects(governor, {"on", "upon"}) if o.ent_type_ not in ("DATE", "TIME")]
         if on_objects:
             return on_objects[0]
         return agent(governor, depth + 1)
@@ -215,8 +222,18 @@ def phrase_levels(token: Token) -> Iterator[list[Token]]:
 
 
 def coordinated(token: Token) -> list[Token]:
-    """Return ``token`` and its conjuncts ("Iraq and Libya")."""
-    return [token, *token.conjuncts]
+    """Return ``token`` and its conjuncts ("Iraq and Libya").
+
+    A list of three is often parsed as an apposition holding the rest ("Mali, Burkina Faso and
+    Niger": Faso appos of Mali, Niger conj of Faso): an apposition with conjuncts of its own is a
+    list too, never a name for the first word.
+    """
+    found = [token, *token.conjuncts]
+    for appos in token.children:
+        if appos.dep_ == "appos" and any(child.dep_ == "conj" for child in appos.children):
+            seen = {t.i for t in found}
+            found.extend(t for t in (appos, *appos.conjuncts) if t.i not in seen)
+    return found
 
 
 def clause_head(token: Token) -> Token:

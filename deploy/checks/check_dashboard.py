@@ -50,6 +50,11 @@ METRICS = (
     "stancewire_connections",
     "stancewire_connections_closed_total",
     "stancewire_build_info",
+    # Process resources: the API process and each worker.
+    "process_resident_memory_bytes",
+    "process_cpu_seconds_total",
+    "stancewire_worker_resident_memory_bytes",
+    "stancewire_worker_cpu_seconds_total",
 )
 GRID_COLUMNS = 24
 

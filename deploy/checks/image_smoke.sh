@@ -3,8 +3,8 @@
 # host instead: the builder stage's exact pip commands into a fresh
 # virtualenv (hash-checked lock, wheels only, the project without build
 # isolation, pip removed); checks the command line on that runtime-only
-# install (--version, analyze, network, and --picture's error naming the plot
-# extra); then runs the runtime stage's command as an
+# install (--version, analyze, network, export, and --engine ray's and --picture's errors naming their
+# extras); then runs the runtime stage's command as an
 # unprivileged user (uid 10001 when run as root) from /tmp, waits for
 # /readyz, runs the image's HEALTHCHECK command verbatim, and stops the
 # service with SIGTERM, which must exit cleanly.
@@ -91,6 +91,20 @@ if [[ "$status" != 2 ]] || ! grep -qF "pip install 'stancewire[plot]'" "$WORK/pi
     exit 1
 fi
 echo "network --picture without matplotlib: $(cat "$WORK/picture.err")"
+# -- export (pyarrow is a runtime dependency) and --engine ray (an extra) ----------------------
+"${CLI[@]}" stancewire export "$WORK/analyses.jsonl" -o "$WORK/tables" 2>/dev/null
+for table in documents stances actors; do
+    test -s "$WORK/tables/$table.parquet" || { echo "image_smoke: stancewire export wrote no $table.parquet" >&2; exit 1; }
+done
+echo '{"id": "a", "text": "China backed Russia."}' > "$WORK/articles.jsonl"
+status=0
+"${CLI[@]}" stancewire batch "$WORK/articles.jsonl" -o "$WORK/ray-out" --engine ray 2> "$WORK/ray.err" || status=$?
+if [[ "$status" != 2 ]] || ! grep -qF "pip install 'stancewire[ray]'" "$WORK/ray.err" || [[ -e "$WORK/ray-out" ]]; then
+    echo "image_smoke: batch --engine ray without Ray should exit 2 naming the ray extra; it exited $status:" >&2
+    cat "$WORK/ray.err" >&2
+    exit 1
+fi
+echo "export: three Parquet tables; batch --engine ray without Ray: $(cat "$WORK/ray.err")"
 
 echo "== runtime stage"
 PORT="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

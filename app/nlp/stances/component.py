@@ -13,6 +13,7 @@ from app.nlp.dictionaries import load_dictionaries
 from app.nlp.extensions import register_extensions
 from app.nlp.lexicon import load_lexicon
 from app.nlp.stances.build import extract_stances
+from app.nlp.stances.lemmas import LemmaRepair
 from app.nlp.stances.patterns import verb_coder
 from app.nlp.stances.topic import load_relevance
 
@@ -26,9 +27,11 @@ class StanceComponent:
         loaded = load_dictionaries(extra=dictionaries)
         self.lexicon = curated.with_verbs(verb_coder(loaded.verbs, loaded.crosswalk, curated))
         self.relevance = load_relevance(loaded.discards)
+        self.repair_lemmas = LemmaRepair.from_dictionary(loaded.verbs, curated.lemmas["verb"])
 
     def __call__(self, doc: Doc) -> Doc:
         """Extract the stances, then let the actor stage re-rank actors by salience."""
+        self.repair_lemmas(doc)
         doc._.stances, implicit = extract_stances(doc, self.lexicon, self.relevance)
         add_states(doc, implicit.values())
         update_salience(doc)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import yaml
@@ -96,7 +97,9 @@ class VerbCoder:
         crosswalk: Crosswalk,
         frames: Mapping[str, Frame],
         frame_by_code: Mapping[str, str],
+        adjunct_preps: frozenset[str] = frozenset(),
     ) -> None:
+        self.adjunct_preps = adjunct_preps
         # Synset members by their last word, so a member is looked up, not searched for.
         self.synsets: dict[str, dict[str, list[tuple[str, ...]]]] = {}
         labels_by_word: dict[str, set[str]] = {}  # a member's last word -> the synsets it may end a member of
@@ -164,7 +167,7 @@ class VerbCoder:
         ]
         best: Coding | None = None
         if hopeful:
-            neighbours = Neighbours.of(token)
+            neighbours = Neighbours.of(token, self.adjunct_preps)
             labels = frozenset(label for word in neighbours.words for label in self.labels_by_word.get(word, ()))
             for compiled in hopeful:
                 if not (compiled.required <= neighbours.words and compiled.synsets <= labels):
@@ -295,7 +298,7 @@ class Neighbours:
     words: set[str]  # every form of every neighbour: the cheap first test of a pattern
 
     @classmethod
-    def of(cls, verb: Token) -> Neighbours:
+    def of(cls, verb: Token, adjunct_preps: frozenset[str] = frozenset()) -> Neighbours:
         post: list[Token] = []
         pre: list[Token] = []
         preps: list[Token] = []
@@ -307,7 +310,8 @@ class Neighbours:
                 post.append(child)
             if dep in _PREP_DEPS:
                 preps.append(child)
-                post.extend(c for c in child.children if c.dep_ == "pobj")
+                if child.lower_ not in adjunct_preps:
+                    post.extend(c for c in child.children if c.dep_ == "pobj")
         if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
             pre.append(verb.head)  # "troops sent to X": the noun is the verb's subject
         for obj in [t for t in post if t.dep_ in ("dobj", "nsubjpass")]:
@@ -360,10 +364,19 @@ def _required_words(pattern: VerbPattern) -> frozenset[str]:
 CAMEO_FRAMES_FILE = "data/cameo_frames.yaml"
 
 
+def _cameo_frames_data() -> dict[str, Any]:
+    raw: dict[str, Any] = yaml.safe_load(resources.files("app.nlp").joinpath(CAMEO_FRAMES_FILE).read_text("utf-8"))
+    return raw
+
+
 def cameo_frames() -> dict[str, str]:
     """Return the frame name for each CAMEO code prefix (``data/cameo_frames.yaml``)."""
-    raw = yaml.safe_load(resources.files("app.nlp").joinpath(CAMEO_FRAMES_FILE).read_text("utf-8"))
-    return {str(code): str(frame) for code, frame in raw["frames"].items()}
+    return {str(code): str(frame) for code, frame in _cameo_frames_data()["frames"].items()}
+
+
+def adjunct_preps() -> frozenset[str]:
+    """Return the prepositions whose objects no bare pattern word reads (``data/cameo_frames.yaml``)."""
+    return frozenset(str(word) for word in _cameo_frames_data().get("adjunct_preps", ()))
 
 
 def verb_coder(verbs: VerbDictionary, crosswalk: Crosswalk, lexicon: Lexicon) -> VerbCoder:
@@ -372,7 +385,7 @@ def verb_coder(verbs: VerbDictionary, crosswalk: Crosswalk, lexicon: Lexicon) ->
     unknown = sorted(set(frame_by_code.values()) - set(lexicon.frames))
     if unknown:
         raise LexiconError(f"{CAMEO_FRAMES_FILE} names frames lexicon.yaml does not define: {unknown}")
-    return VerbCoder(verbs, crosswalk, lexicon.frames, frame_by_code)
+    return VerbCoder(verbs, crosswalk, lexicon.frames, frame_by_code, adjunct_preps())
 
 
 def _required_synsets(pattern: VerbPattern) -> frozenset[str]:

@@ -68,6 +68,13 @@ def role_tokens(match: Match, role: str) -> list[Token]:
         return direct_objects(token) if match.entry.pos == "verb" else syntax.prep_objects(token, {"of"})
     if role == "dative":
         return dative_objects(token)
+    if role == "passive_subj":
+        # "Indian forces were put on high alert": whose forces are moved or alerted acts, as their state.
+        return syntax.children(token, "nsubjpass") if match.entry.pos == "verb" else []
+    if role == "territory_obj":
+        # "reinforced its border with Belarus": the stretch of territory names who is beyond it.
+        nouns = load_lexicon().cues.territory_nouns
+        return [o for o in direct_objects(token) if o.lemma_.lower() in nouns] if match.entry.pos == "verb" else []
     if role == "act_target":
         # "pulled out of the talks with Ukraine": whom the act that the trigger ends was with or for.
         acts = [t for t in match.extra if t.pos_ in NOUN_POS or t.dep_ in ("pobj", "dobj", "nsubjpass")][-1:]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -79,6 +79,10 @@ def _ended(word: Token, trigger: Token) -> bool:
     return word.dep_ == "pobj" and prep.lower_ in ("from", "of") and trigger.i in (prep.head.i, prep.head.head.i)
 
 
+# How a verb's required particle or adverbial hangs from it ("called off", "stepped down", "test-fired").
+_WITH_DEPS = frozenset({"prt", "prep", "advmod", "npadvmod"})
+
+
 def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: Lexicon) -> list[Token] | None:
     """Return the tokens that satisfy an entry's constraints, or None when they fail.
 
@@ -86,7 +90,7 @@ def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: L
     """
     extra: list[Token] = []
     if entry.with_words:
-        found = [c for c in token.children if c.lower_ in entry.with_words and c.dep_ in ("prt", "prep", "advmod")]
+        found = [c for c in token.children if c.lower_ in entry.with_words and c.dep_ in _WITH_DEPS]
         if not found:
             return None
         extra.append(found[0])
@@ -102,7 +106,18 @@ def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: L
         extra.append(act)
     if entry.requires and any(not _slot_filled(token, slot) for slot in entry.requires):
         return None
+    if entry.holder_words and not _done_by(token, entry.holder_words):
+        return None
     return extra
+
+
+def _done_by(token: Token, words: frozenset[str]) -> bool:
+    """Tell whether the doer's phrase is headed or modified by one of ``words`` ("rioting students")."""
+    doer = syntax.agent(token) if token.pos_ in ("VERB", "AUX") else None
+    if doer is None:
+        return False
+    lemmas = {doer.lemma_.lower(), *(c.lemma_.lower() for c in doer.children if c.dep_ in ("amod", "compound"))}
+    return not lemmas.isdisjoint(words)
 
 
 def _slot_filled(token: Token, slot: str) -> bool:
@@ -127,7 +142,8 @@ def match_trigger(token: Token, lexicon: Lexicon) -> Match | None:
     sense, the dictionary's codes for the verb. The dictionary codes the verbs and uses the lexicon
     leaves out ("sent relief", "called up reservists"), its most specific pattern first; its null code
     ("sought re-election") says the verb names no event in that use. A verb's bare default code
-    yields to a noun the lexicon knows as its object ("organised a general strike": the strike).
+    yields to a noun the lexicon knows as its object ("organised a general strike": the strike), and
+    so does a pattern that matched other words than that object.
     """
     key = pos_key(token)
     if key is None:
@@ -141,7 +157,15 @@ def match_trigger(token: Token, lexicon: Lexicon) -> Match | None:
     default = coding.words == 0
     if default and any(_names_any_act(w, lexicon) for w in _object_words(token, key)):
         return None
+    if not default and _object_names_other_act(token, coding.extra, lexicon):
+        return None  # "launched joint patrols along the border": the pattern read the border, the act is the patrols
     return Match(token=token, entry=coding.entry, anchor=token, extra=list(coding.extra), default=default)
+
+
+def _object_names_other_act(token: Token, matched: Sequence[Token], lexicon: Lexicon) -> bool:
+    """Tell whether a verb's direct object is a noun the curated lexicon codes, which the pattern did not read."""
+    read = {t.i for t in matched}
+    return any(o.i not in read and _names_any_act(o, lexicon) for o in direct_objects(token))
 
 
 def _names_any_act(word: Token, lexicon: Lexicon) -> bool:
