@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import orjson
 
@@ -25,6 +25,7 @@ PLACES_PATH = DATA_DIR / "places.json"
 
 Level = Literal["country", "admin1", "city"]
 _LEVELS: tuple[Level, ...] = ("country", "admin1", "city")
+_COUNTRY = 0  # the compiled rows' level of a country
 
 # Prior weight of a candidate, on the scale of log10(population) that a city's is: a country is
 # the likeliest reading of its name, a capital gains half a point and a name GeoNames lists only
@@ -90,21 +91,28 @@ class PlaceIndex:
 
     def __init__(
         self,
-        places: list[Place],
+        rows: list[list[Any]],
         names: dict[str, list[int]],
         alternates: dict[str, list[int]],
         preferred: Collection[int] = (),
         never: Collection[str] = (),
     ) -> None:
-        self.places = places
+        # The compiled rows as read: a Place is made of one only when a name is looked up (building
+        # 38,000 objects would take a worker a third of a second at start-up for nothing).
+        self._rows = rows
         self._names = names
         self._alternates = alternates
         self._preferred = frozenset(preferred)
         self._never = frozenset(never)
-        self._countries = {p.country: i for i, p in enumerate(places) if p.level == "country"}
+        self._countries = {row[2]: i for i, row in enumerate(rows) if row[3] == _COUNTRY}
 
     def __len__(self) -> int:
-        return len(self.places)
+        return len(self._rows)
+
+    def place(self, position: int) -> Place:
+        """Return the index's entry at a position (``Place.admin1`` is one)."""
+        row = self._rows[position]
+        return Place(row[0], row[1], row[2], _LEVELS[row[3]], row[4], row[5], row[6], row[7], bool(row[8]))
 
     def knows(self, name: str) -> bool:
         """True when some place has this name (in any spelling the index files)."""
@@ -121,16 +129,16 @@ class PlaceIndex:
 
     def candidates(self, name: str) -> list[Place]:
         """Every place of this name: main names first, then places that only GeoNames' alternates give."""
-        return [self.places[c.position] for c in self._candidates(_key(name))]
+        return [self.place(c.position) for c in self._candidates(_key(name))]
 
     def country(self, code: str) -> Place | None:
         """Return the country entry of an ISO alpha-3 code, if the index has it."""
         position = self._countries.get(code)
-        return None if position is None else self.places[position]
+        return None if position is None else self.place(position)
 
     def admin1_name(self, place: Place) -> str | None:
         """Return the name of the division a city lies in."""
-        return None if place.admin1 is None else self.places[place.admin1].name
+        return None if place.admin1 is None else self.place(place.admin1).name
 
     def resolve(
         self,
@@ -152,13 +160,13 @@ class PlaceIndex:
         if not found:
             return None
         if within is not None:
-            inside = [c for c in found if self._inside(self.places[c.position], within)]
+            inside = [c for c in found if self._inside(self.place(c.position), within)]
             found = inside or found
         order = _LEVEL_ORDER[level or "city"]
         scores: dict[str, float] = {}
         best: dict[str, tuple[tuple[int, float], _Candidate]] = {}
         for candidate in found:
-            place = self.places[candidate.position]
+            place = self.place(candidate.position)
             prior = self._prior(place, candidate.alternate) + (LEVEL_HINT if place.level == level else 0.0)
             if candidate.position in self._preferred:
                 prior += PREFERRED_BONUS
@@ -189,7 +197,7 @@ class PlaceIndex:
 
     def _inside(self, place: Place, container: str) -> bool:
         """True when ``container`` names the country ``place`` lies in, or its division."""
-        division = None if place.admin1 is None else self.places[place.admin1]
+        division = None if place.admin1 is None else self.place(place.admin1)
         return any(
             (c.level == "country" and c.country == place.country) or (c.level == "admin1" and c == division)
             for c in self.candidates(container)
@@ -218,7 +226,7 @@ class PlaceIndex:
             if margin < MIN_MARGIN:
                 return None
             confidence = min(1 / (1 + math.exp(-margin)), SOLE_CONFIDENCE)
-        place = self.places[candidate.position]
+        place = self.place(candidate.position)
         return ResolvedPlace(
             name=place.name,
             country=place.country,
@@ -250,22 +258,7 @@ def _key(name: str) -> str:
 
 def _read(path: Path) -> PlaceIndex:
     data = orjson.loads(path.read_bytes())
-    codes: dict[str, str] = {}
-    places = [
-        Place(
-            geonames_id=row[0],
-            name=row[1],
-            country=codes.setdefault(row[2], row[2]),  # one string per country code, not 38,000
-            level=_LEVELS[row[3]],
-            admin1=row[4],
-            latitude=row[5],
-            longitude=row[6],
-            population=row[7],
-            capital=bool(row[8]),
-        )
-        for row in data["places"]
-    ]
-    return PlaceIndex(places, data["names"], data["alternates"], data["preferred"], data["never"])
+    return PlaceIndex(data["places"], data["names"], data["alternates"], data["preferred"], data["never"])
 
 
 @lru_cache(maxsize=1)
