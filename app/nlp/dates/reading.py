@@ -45,8 +45,7 @@ def _read(key: _FormKey, base: date, direction: Direction) -> Reading | None:
     if kind == "iso":
         return day_reading(date.fromisoformat(groups["iso"]))
     if kind == "year":
-        year = int(groups["year"])
-        return Reading(str(year), date(year, 1, 1), date(year, 12, 31), "year")
+        return _year(int(groups["year"]))
     if kind in ("word", "earlier"):
         return _word(groups["word"], base)
     if kind == "weekend":
@@ -74,7 +73,7 @@ def _word(word: str, base: date) -> Reading:
     if unit == "month":
         return _month(base.year, base.month)
     if unit == "year":
-        return Reading(str(base.year), date(base.year, 1, 1), date(base.year, 12, 31), "year")
+        return _year(base.year)
     return day_reading(base)  # today, tonight, this morning
 
 
@@ -125,7 +124,7 @@ def _parsed(text: str, base: date, direction: Direction, precision: DatePrecisio
     if precision == "month":
         return _month(found.year, found.month)
     if precision == "year":
-        return Reading(str(found.year), date(found.year, 1, 1), date(found.year, 12, 31), "year")
+        return _year(found.year)
     return day_reading(found)
 
 
@@ -133,6 +132,10 @@ def _week(day: date) -> Reading:
     monday = day - timedelta(days=day.weekday())
     sunday = monday + timedelta(days=6)
     return Reading(f"{monday.isoformat()}/{sunday.isoformat()}", monday, sunday, "week")
+
+
+def _year(year: int) -> Reading:
+    return Reading(str(year), date(year, 1, 1), date(year, 12, 31), "year")
 
 
 def _month(year: int, month: int) -> Reading:

@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from app.nlp.country_sources import countryinfo_files
 from app.nlp.places.names import fold, is_latin, without_article
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -145,17 +146,11 @@ def _countries_by_alpha2() -> dict[str, dict[str, Any]]:
 
 
 def _country_coordinates() -> dict[str, tuple[float, float]]:
-    found: dict[str, tuple[float, float]] = {}
-    data_dir = resources.files("countryinfo") / "data"
-    for entry in sorted(data_dir.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".json"):
-            continue
-        record = json.loads(entry.read_text(encoding="utf-8"))
-        alpha3 = (record.get("ISO") or {}).get("alpha3")
-        latlng = record.get("latlng") or []
-        if alpha3 and len(latlng) == 2:
-            found[alpha3] = (float(latlng[0]), float(latlng[1]))
-    return found
+    return {
+        code: (float(record["latlng"][0]), float(record["latlng"][1]))
+        for code, record in countryinfo_files()
+        if len(record.get("latlng") or []) == 2
+    }
 
 
 def _subdivision_coordinates() -> dict[str, tuple[float, float]]:
