@@ -156,3 +156,186 @@ def test_where_a_report_is_made_lends_no_country(nlp: Language, text: str, place
 def test_the_doer_is_found_through_parser_slips(nlp: Language, text: str, holder: str, event: str, target: str) -> None:
     # A subject hung from the auxiliary ("is mediating"); a date after "on" taken for the controller.
     find(stances(nlp, text), event, holder, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Turkey called off a planned visit to Athens by its foreign minister.", "TUR", "GRC"),
+        ("Brazil cancelled a summit with Argentina scheduled for next week.", "BRA", "ARG"),
+    ],
+)
+def test_a_cancelled_meeting_is_a_rejection(nlp: Language, text: str, holder: str, target: str) -> None:
+    # PLOVER (SANCTION, potential ambiguities): "Cancellation of meetings are REJECT".
+    found = stances(nlp, text)
+    find(found, "REJECT", holder, target)
+    assert not [s for s in found if s["event"] == "SANCTION"], found
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Serbia brushed aside Croatian objections to the new railway.", "SRB", "HRV"),
+        ("Myanmar's junta barred a United Nations envoy from entering the country.", "MMR", "IGO"),
+        ("Venezuela refused to let Brazilian observers monitor the vote.", "VEN", "BRA"),
+    ],
+)
+def test_refusals_and_dismissals_find_whom_they_refuse(nlp: Language, text: str, holder: str, target: str) -> None:
+    find(stances(nlp, text), "REJECT", holder, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "event"),
+    [
+        ("Al-Shabaab claimed responsibility for a suicide bombing in a market in Kenya.", "SOM", "ASSAULT"),
+        ("Egyptian police carried out a wave of arrests of Muslim Brotherhood members.", "EGY", "COERCE"),
+    ],
+)
+def test_a_relaying_noun_passes_the_act_to_its_verbs_subject(nlp: Language, text: str, holder: str, event: str) -> None:
+    find(stances(nlp, text), event, holder)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Al-Shabaab claimed responsibility for a suicide bombing in Mogadishu.",
+        "Boko Haram fighters attacked a village.",
+    ],
+)
+def test_a_listed_organisation_the_ner_calls_a_person_is_one_actor(nlp: Language, text: str) -> None:
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    assert not [a for a in analysis["actors"] if a["kind"] == "person"], analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "holder", "target"),
+    [
+        ("A team of Turkish doctors was dispatched to Syria after the earthquake.", "AID", "TUR", "SYR"),
+        ("Qatar is paying the salaries of civil servants in Gaza.", "AID", "QAT", None),
+        ("Azerbaijan began shipping gas to Italy through a new pipeline.", "COOPERATE", "AZE", "ITA"),
+        ("Turkey resumed imports of Iraqi oil after a two-year halt.", "COOPERATE", "TUR", None),
+        ("British instructors have been training Ukrainian marines in Scotland.", "COOPERATE", "GBR", "UKR"),
+        (
+            "Spanish and French prosecutors opened a joint investigation into the smuggling ring.",
+            "COOPERATE",
+            "ESP",
+            None,
+        ),
+    ],
+)
+def test_material_help_and_exchange(nlp: Language, text: str, event: str, holder: str, target: str | None) -> None:
+    find(stances(nlp, text), event, holder, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Kenya's Senate voted to impeach the deputy president.", "Senate", "KEN"),
+        ("Nigeria's House of Representatives passed a motion on insecurity.", "House of Representatives", "NGA"),
+        ("The Indian National Congress boycotted the session.", "Indian National Congress", "IND"),
+        ("The Trade Union Congress called a general strike in Ghana.", "Trade Union Congress", None),
+    ],
+)
+def test_another_countrys_institution_is_not_the_us_congress(
+    nlp: Language, text: str, name: str, country: str | None
+) -> None:
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    assert not [a for a in analysis["actors"] if a["name"] == "US Congress"], analysis["actors"]
+    found = [a for a in analysis["actors"] if name in a["name"]]
+    assert found and (country is None or found[0]["country"] == country), analysis["actors"]
+
+
+def test_a_listed_organisation_inside_a_longer_name_is_still_found(nlp: Language) -> None:
+    analysis = analyze_texts(nlp, ["The African Union Commission condemned the coup in Niger."])[0].analysis
+    assert analysis is not None
+    assert any(a["kind"] == "igo" for a in analysis["actors"]), analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("North Korea vowed to retaliate against South Korea for the drills.", "PRK", "KOR"),
+        ("The Sudanese army pledged to crush the rebels in Darfur.", "SDN", None),
+    ],
+)
+def test_a_vow_of_harm_is_a_threat_not_an_agreement(nlp: Language, text: str, holder: str, target: str | None) -> None:
+    found = stances(nlp, text)
+    find(found, "THREATEN", holder, target)
+    assert not [s for s in found if s["event"] == "AGREE"], found
+
+
+def test_a_verb_its_blocks_disagree_on_codes_nothing_bare(nlp: Language) -> None:
+    # "risk" is RISK (no code) and ENDANGER (THREATEN) in the CAMEO dictionary: bare, it names no event.
+    found = stances(nlp, "The Kenyan government risks a backlash from Uganda over the new tax.")
+    assert not [s for s in found if s["trigger"]["text"].startswith("risks")], found
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Chinese hackers breached the networks of Taiwan's defence ministry.", "CHN", "TWN"),
+        ("North Korean hackers attacked South Korean banks on Friday.", "PRK", "KOR"),
+    ],
+)
+def test_hackers_attacks_are_cyber_coercion(nlp: Language, text: str, holder: str, target: str) -> None:
+    stance = find(stances(nlp, text), "COERCE", holder, target)
+    assert stance["mode"] == "cyber"
+
+
+def test_a_negotiating_team_is_no_sports_team(nlp: Language) -> None:
+    found = stances(nlp, "Egypt's negotiating team pulled out of the talks with Ethiopia over the dam.")
+    find(found, "SANCTION", "EGY")
+
+
+def test_a_named_site_is_no_actor(nlp: Language) -> None:
+    analysis = analyze_texts(nlp, ["Farmers in Poland blocked the Medyka crossing and the A4 motorway."])[0].analysis
+    assert analysis is not None
+    assert not [a for a in analysis["actors"] if a["name"] in ("Medyka", "A4")], analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Thousands rallied in Tbilisi's Rustaveli Avenue against the foreign agents law.", "GEO"),
+        ("Anti-government protests spread to several towns across Serbia on Saturday.", "SRB"),
+    ],
+)
+def test_a_protest_by_an_unnamed_crowd_is_its_countrys_people(nlp: Language, text: str, country: str) -> None:
+    find(stances(nlp, text), "PROTEST", country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Latin American foreign ministers condemned the coup in Bolivia.",
+        "Coldplay announced a North American tour, their first since the pandemic.",
+        "Central American migrants crossed the river into Mexico.",
+    ],
+)
+def test_a_demonym_a_regions_word_qualifies_names_no_country(nlp: Language, text: str) -> None:
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    assert "USA" not in {a["country"] for a in analysis["actors"]}, analysis["actors"]
+
+
+def test_a_countrys_own_compound_demonym_still_names_it(nlp: Language) -> None:
+    find(stances(nlp, "South African police arrested dozens of North Korean diplomats."), "COERCE", "ZAF", "PRK")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Norway's Alexander Rybak defeated Iceland's Yohanna in the Eurovision Song Contest final in Moscow.",
+        "Scottie Scheffler captured the U.S. Open with a birdie on the final hole.",
+        "Nelly Korda seized the lead on the back nine at the Women's PGA Championship in Maryland.",
+    ],
+)
+def test_a_contest_between_nationals_is_no_political_act(nlp: Language, text: str) -> None:
+    # A country in a possessive before a person ("Iceland's Yohanna") gives a nationality, as a demonym does.
+    assert not [s for s in stances(nlp, text) if s["confidence"] >= 0.5]
+
+
+def test_a_region_within_a_country_keeps_its_demonym(nlp: Language) -> None:
+    find(stances(nlp, "Militias shelled a northern Nigerian village near the border."), "ASSAULT", "NGA", "NGA")

@@ -81,9 +81,10 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ),
     ("Indonesian authorities detained three East Timorese activists on Monday.", "IDN", "COERCE", "TLS"),
     (
+        # Destroying property is ASSAULT (CAMEO 1712 in the CAMEO-PLOVER crosswalk), confiscating it COERCE.
         "Israeli soldiers demolished the homes of two Palestinian militants in Hebron on Tuesday.",
         "ISR",
-        "COERCE",
+        "ASSAULT",
         "PSE",
     ),
     (
@@ -314,7 +315,8 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
         "CONCEDE",
         "PSE",
     ),
-    ("The United States lifted economic sanctions against India and Pakistan on Saturday.", "USA", "CONCEDE", "IND"),
+    # Easing economic sanctions has material consequences: RETREAT `ease' (CAMEO 085 in the crosswalk).
+    ("The United States lifted economic sanctions against India and Pakistan on Saturday.", "USA", "RETREAT", "IND"),
     ("North Korea agreed to freeze its nuclear program in exchange for aid.", "PRK", "AGREE", None),
     (
         # PLOVER: the visitor is the actor, the host the recipient.
@@ -418,7 +420,8 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ("Palestinian youths threw stones at Israeli soldiers in Hebron.", "PSE", "PROTEST", "ISR"),
     ("More than 10,000 people demonstrated in Belgrade against President Slobodan Milosevic.", "SRB", "PROTEST", "SRB"),
     ("Greek farmers blocked highways with tractors to protest against falling incomes.", "GRC", "PROTEST", None),
-    ("Russia pulled its peacekeepers out of Kosovo.", "RUS", "RETREAT", "SRB"),
+    # Withdrawing peacekeepers is SANCTION `withdraw' (PLOVER; the GSR codes "UN peacekeepers were shipped out").
+    ("Russia pulled its peacekeepers out of Kosovo.", "RUS", "SANCTION", "SRB"),
     ("Ethiopian troops withdrew from the Somali town of Baidoa, residents said.", "ETH", "RETREAT", "SOM"),
     ("The Israeli army evacuated its positions in southern Lebanon.", "ISR", "RETREAT", "LBN"),
     ("Cuba freed a jailed American citizen after a visit by a U.S. congressman.", "CUB", "RETREAT", "USA"),
@@ -605,7 +608,7 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
     ("Pakistani troops clashed with Taliban fighters near the Afghan border.", "PAK", "ASSAULT", "AFG"),
     ("An Indian helicopter was shot down by Pakistani forces over Kashmir.", "PAK", "ASSAULT", "IND"),
     ("Armenian forces captured the Azerbaijani town of Lachin.", "ARM", "ASSAULT", "AZE"),
-    ("Sudanese troops burned villages in southern Sudan, the rebels said.", "SDN", "COERCE", "SDN"),
+    ("Sudanese troops burned villages in southern Sudan, the rebels said.", "SDN", "ASSAULT", "SDN"),  # CAMEO 1712
     ("Zimbabwean police detained the opposition leader Morgan Tsvangirai.", "ZWE", "COERCE", "ZWE"),
     ("The Nigerian government banned all political parties.", "NGA", "COERCE", None),
     ("Myanmar's junta placed Aung San Suu Kyi under house arrest again.", "MMR", "COERCE", "MMR"),

@@ -202,7 +202,7 @@ POLITICAL: list[tuple[str, str, str, str | None]] = [
     ("Russia suspended flights to Georgia after protests in Tbilisi.", "RUS", "SANCTION", "GEO"),
     ("The Indian government banned a Chinese video app.", "IND", "COERCE", "CHN"),
     ("Protesters clashed with police outside a Nike factory in Jakarta.", "IDN", "ASSAULT", "IDN"),
-    ("Storm damage forced the Philippine president to cancel his visit to Japan.", "PHL", "SANCTION", "JPN"),
+    ("Storm damage forced the Philippine president to cancel his visit to Japan.", "PHL", "REJECT", "JPN"),
     (
         "Argentina accused Britain of militarising the Falkland Islands during a football tournament.",
         "ARG",

@@ -64,7 +64,9 @@ def test_a_noun_phrase_locates_its_actor_and_its_event(nlp: Language) -> None:
 
 
 def test_an_ambiguous_name_follows_the_actors(nlp: Language) -> None:
-    lebanese = stance_on(nlp, "Lebanese troops deployed in Tripoli on Wednesday after clashes.", "deployed")
+    # Passive: since issue 13's last round only armed objects make "deploy" MOBILIZE, and the
+    # intransitive "troops deployed in Tripoli" is coded no more (a coder loss, not a place one).
+    lebanese = stance_on(nlp, "Lebanese troops were deployed in Tripoli on Wednesday after clashes.", "deployed")
     assert lebanese["location"]["country"] == "LBN" and lebanese["location"]["ambiguous"]
     libyan = stance_on(nlp, "Rival Libyan militias fought in Tripoli on Sunday.", "fought")
     assert libyan["location"]["country"] == "LBY"

@@ -28,7 +28,7 @@ NameVia = Literal["name", "demonym", "capital", "seat", "acronym", "province", "
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class NameEntry:
     """What a matched name refers to."""
 
     type: EntryType
@@ -77,8 +77,8 @@ class Gazetteer:
     organizations: dict[str, Organization]
     persons: dict[str, Person]
     seats: dict[str, Seat]
-    entries: dict[str, list[Entry]]  # matcher label -> entries
-    names_lower: dict[str, Entry]  # lower-cased surface form -> entry, for sub-token lookups
+    entries: dict[str, list[NameEntry]]  # matcher label -> entries
+    names_lower: dict[str, NameEntry]  # lower-cased surface form -> entry, for sub-token lookups
     exact_names: set[str]  # surface forms as written, for the case check of lower-cased matches
     titles: dict[str, str]  # lower-cased title phrase -> sector
     group_heads: dict[str, str]  # lower-cased head phrase -> sector
@@ -89,12 +89,13 @@ class Gazetteer:
     post_preps: frozenset[str]
     post_titles: frozenset[str]
     place_nouns: frozenset[str]
+    facility_nouns: frozenset[str]
     pronouns: dict[str, dict[str, Any]]
     nominals: dict[str, list[str]]
     country_regexes: list[tuple[str, re.Pattern[str]]]
     name_matcher: PhraseMatcher  # LOWER: names, demonyms, capitals, seats, organisations, persons
     acronym_matcher: PhraseMatcher  # ORTH: acronyms, matched with their case
-    lexicon_matcher: PhraseMatcher  # LOWER: titles and group head nouns
+    role_noun_matcher: PhraseMatcher  # LOWER: titles and group head nouns
     deletion_index: dict[str, set[str]] = field(default_factory=dict)  # misspelt country names and demonyms
     person_index: dict[str, set[str]] = field(default_factory=dict)  # misspelt surnames of known persons
     regex_cache: dict[str, str | None] = field(default_factory=dict)  # NER text -> country_converter match
@@ -142,18 +143,18 @@ class _Builder:
         self.vocab = nlp.vocab
         # The pipeline's own tokenizer, so patterns split exactly as documents do ("U.S." stays one token).
         self.make_doc = nlp.make_doc
-        self.entries: dict[str, list[Entry]] = {}
-        self.names_lower: dict[str, Entry] = {}
+        self.entries: dict[str, list[NameEntry]] = {}
+        self.names_lower: dict[str, NameEntry] = {}
         self.exact: set[str] = set()
         self.lower_patterns: dict[str, list[Doc]] = {}
         self.orth_patterns: dict[str, list[Doc]] = {}
 
-    def add(self, name: str, entry: Entry) -> None:
+    def add(self, name: str, entry: NameEntry) -> None:
         """Register one surface form."""
         name = _strip_article(name)
         acronym = is_acronym(name)
         via: NameVia = "acronym" if acronym and entry.via == "name" else entry.via
-        entry = Entry(entry.type, entry.key, via)
+        entry = NameEntry(entry.type, entry.key, via)
         label = f"{entry.type}|{entry.key}|{entry.via}"
         self.entries.setdefault(label, [entry])
         self.names_lower.setdefault(name.lower(), entry)
@@ -182,7 +183,7 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
             ("province", "provinces"),
         ):
             for name in country[key]:
-                builder.add(name, Entry("country", code, via))  # type: ignore[arg-type]
+                builder.add(name, NameEntry("country", code, via))  # type: ignore[arg-type]
                 if via in {"name", "demonym"} and " " not in name and len(name) >= 5 and not is_acronym(name):
                     for variant in _deletions(name.lower()):
                         deletion_index.setdefault(variant, set()).add(name.lower())
@@ -192,11 +193,11 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
             org["id"], org["name"], org["kind"], org.get("country"), org.get("sector")
         )
         for name in org["names"]:
-            builder.add(name, Entry("org", org["id"], "name"))
+            builder.add(name, NameEntry("org", org["id"], "name"))
     seats = {}
     for seat in data["seats"]:
         seats[seat["name"]] = Seat(seat["name"], seat.get("country"), seat.get("organization"), seat.get("sector"))
-        builder.add(seat["name"], Entry("seat", seat["name"], "seat"))
+        builder.add(seat["name"], NameEntry("seat", seat["name"], "seat"))
     person_index: dict[str, set[str]] = {}
     persons = {}
     for person in data["persons"]:
@@ -204,15 +205,15 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
             person["name"], person.get("country"), person.get("title"), person.get("kind_of")
         )
         for name in person["names"]:
-            builder.add(name, Entry("person", person["name"], "name"))
+            builder.add(name, NameEntry("person", person["name"], "name"))
             if " " not in name and len(name) >= 6:
                 for variant in _deletions(name.lower()):
                     person_index.setdefault(variant, set()).add(name.lower())
     titles = {t.lower(): sector for sector, words in data["titles"].items() for t in words}
     group_heads = {t.lower(): sector for sector, words in data["group_heads"].items() for t in words}
-    lexicon_patterns: dict[str, list[Doc]] = {}
+    role_noun_patterns: dict[str, list[Doc]] = {}
     for phrase in sorted(set(titles) | set(group_heads) | set(data["state_heads"])):
-        lexicon_patterns.setdefault("lexicon", []).append(builder.make_doc(phrase))
+        role_noun_patterns.setdefault("role_noun", []).append(builder.make_doc(phrase))
     regexes = [
         (code, re.compile(country["regex"], re.IGNORECASE))
         for code, country in sorted(countries.items())
@@ -236,12 +237,13 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
         post_preps=frozenset(data["post_preps"]),
         post_titles=frozenset(data["post_titles"]),
         place_nouns=frozenset(data["place_nouns"]),
+        facility_nouns=frozenset(data["facility_nouns"]),
         pronouns=data["anaphors"]["pronouns"],
         nominals=data["anaphors"]["nominals"],
         country_regexes=regexes,
         name_matcher=builder.matcher(builder.lower_patterns, "LOWER"),
         acronym_matcher=builder.matcher(builder.orth_patterns, "ORTH"),
-        lexicon_matcher=builder.matcher(lexicon_patterns, "LOWER"),
+        role_noun_matcher=builder.matcher(role_noun_patterns, "LOWER"),
         deletion_index=deletion_index,
         person_index=person_index,
     )

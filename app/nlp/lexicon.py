@@ -85,6 +85,8 @@ class Cues:
     attribution_verbs: frozenset[str]
     attribution_preps: tuple[tuple[str, ...], ...]
     carrier_nouns: frozenset[str]
+    relay_nouns: frozenset[str]
+    causatives: frozenset[str]
     preparation: frozenset[str]
     territory_preps: frozenset[str]
     territory_nouns: frozenset[str]
@@ -254,6 +256,8 @@ def _cues(raw: dict[str, Any]) -> Cues:
         attribution_verbs=frozenset(raw["attribution_verbs"]),
         attribution_preps=tuple(tuple(words) for words in raw["attribution_preps"]),
         carrier_nouns=frozenset(raw["carrier_nouns"]),
+        relay_nouns=frozenset(raw["relay_nouns"]),
+        causatives=frozenset(raw["causatives"]),
         preparation=frozenset(raw["preparation"]),
         territory_preps=frozenset(raw["territory_preps"]),
         territory_nouns=frozenset(raw["territory_nouns"]),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 
 from spacy.tokens import Token
+
+from app.nlp.english import english
 
 # Dependents that open a new clause: an argument phrase never reaches into them (participial and
 # infinitival modifiers stay in: "refugees fleeing Liberia", "an invitation to meet Palestinian factions").
@@ -12,9 +14,7 @@ CLAUSE_DEPS = frozenset({"relcl", "advcl", "ccomp", "xcomp", "csubj", "parataxis
 # Links along which an embedded clause hangs from the clause that governs it.
 EMBED_DEPS = frozenset({"xcomp", "ccomp", "acl", "advcl", "pcomp", "conj", "relcl", "acomp", "pobj", "prep", "dobj"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
-RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 MAX_CLIMB = 12
-OBJECT_CONTROL_PREPS = frozenset({"of", "for", "from"})
 NOMINAL_POS = frozenset({"NOUN", "PROPN", "PRON"})  # bounds every upward walk; parses are trees but be defensive
 # Links from a word to a preposition whose object is one of its arguments.
 PREP_DEPS = frozenset({"prep", "agent", "dative"})
@@ -105,7 +105,7 @@ def finite_subject(verb: Token) -> Token | None:
             objects = children(child, "pobj")
             return objects[0] if objects else None
         if not passive and child.dep_ in SUBJECT_DEPS and child.dep_ != "expl":
-            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            if child.lower_ in english().relative_pronouns and verb.dep_ == "relcl":
                 return verb.head
             return child
     # "X is mediating": the parser sometimes hangs the subject from the auxiliary instead of the verb.
@@ -141,7 +141,7 @@ def agent(verb: Token, depth: int = 0) -> Token | None:
     if dep == "pcomp" and head.dep_ == "prep":
         governor = head.head
         objects = children(governor, "dobj")
-        if head.lower_ in OBJECT_CONTROL_PREPS and objects:
+        if head.lower_ in english().object_control_preps and objects:
             return objects[0]  # "accused Iraq of attacking", "banned X from running": the object acts
         return agent(governor, depth + 1) if governor.pos_ in ("VERB", "AUX") else noun_owner(governor, depth + 1)
     if dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -194,8 +194,12 @@ def noun_owner(noun: Token, depth: int = 0) -> Token | None:
     return agent(governor, depth + 1) if governor is not None else None
 
 
-def light_governor(noun: Token) -> Token | None:
-    """Return the verb a noun phrase is the object of ("held talks", "staged a strike", "called for a ceasefire")."""
+def light_governor(noun: Token, through: Container[str] = ()) -> Token | None:
+    """Return the verb a noun phrase is the object of ("held talks", "staged a strike", "called for a ceasefire").
+
+    ``through``: nouns that only relay an act to the verb above them ("claimed responsibility for the
+    bombing", "carried out a wave of arrests"): the walk goes on from such a noun.
+    """
     current = noun
     for _ in range(MAX_CLIMB):
         if current.dep_ in ("compound", "conj", "appos", "nmod", "amod") and current.head.i != current.i:
@@ -205,6 +209,9 @@ def light_governor(noun: Token) -> Token | None:
             return current.head if current.head.pos_ in ("VERB", "AUX") else None
         if current.dep_ == "pobj" and current.head.dep_ in ("prep", "agent"):
             governor = current.head.head
+            if governor.pos_ in ("NOUN", "PROPN") and governor.lemma_.lower() in through:
+                current = governor
+                continue
             return governor if governor.pos_ in ("VERB", "AUX") else None
         return None
     return None

@@ -48,6 +48,9 @@ class EventCategory:
     recipient_fallback: tuple[str, ...] = ()
     # Whether an act the text reports without an actor ("a roadside bomb killed two soldiers") is coded.
     agentless: bool = False
+    # Where an act the text tells without a coded actor finds one: "place" (the people of the state
+    # where it happened: "thousands rallied in Ulaanbaatar").
+    holder_fallback: tuple[str, ...] = ()
 
 
 @cache
@@ -64,6 +67,7 @@ def categories() -> dict[str, EventCategory]:
             modes=tuple(entry["modes"]),
             recipient_fallback=tuple(entry.get("recipient_fallback", ())),
             agentless=bool(entry.get("agentless", False)),
+            holder_fallback=tuple(entry.get("holder_fallback", ())),
         )
         for entry in raw["categories"]
     }

@@ -14,8 +14,8 @@ from app.nlp.actors.names import (
     fallback_names,
     gazetteer_names,
     is_org_entity,
-    lexicon_spans,
     prefer_modifiers,
+    role_noun_spans,
     sentence_index,
 )
 from app.nlp.actors.records import (
@@ -30,8 +30,9 @@ from app.nlp.actors.records import (
     strip_det,
     title_case,
 )
-from app.nlp.gazetteer import Entry, Gazetteer, Organization, Person
-from app.nlp.taxonomy import ActorKind, participant_code
+from app.nlp.english import english
+from app.nlp.gazetteer import Gazetteer, NameEntry, Organization, Person
+from app.nlp.taxonomy import NON_STATE_CODES, ActorKind, participant_code
 from app.nlp.types import ActorMention, MentionVia, PlaceMention
 
 # Roles in which a capital or seat acts, speaks or is acted upon (its government, not the place).
@@ -48,7 +49,7 @@ _LONGEST_TITLE_REACH = 4
 
 def _after_locative(name: FoundName, doc: Doc) -> bool:
     """Tell whether a name follows "in" or "at" ("talks in Jeddah")."""
-    return doc[name.start - 1].lower_ in ("in", "at")
+    return doc[name.start - 1].lower_ in english().venue_preps
 
 
 class ActorBuilder:
@@ -69,11 +70,14 @@ class ActorBuilder:
         # Mentions whose head lies in a later sentence than their last word: an anaphor in between reaches them.
         self.ends_early: list[Antecedent] = []
         self.ents: Sequence[Span] = doc.ents  # each read of doc.ents builds every span anew
-        self.lexicon = lexicon_spans(doc, gaz)
-        found = dictionary.find(doc, gazetteer_names(doc, gaz, self.ents), self.lexicon, self.ents)
-        self.lexicon.update(found.lexicon)
-        self.names = found.names + fallback_names(doc, gaz, self.ents, found.names)
-        self.names.sort(key=lambda n: (n.start, n.char_start))
+        self.role_nouns = role_noun_spans(doc, gaz)
+        found = dictionary.find(doc, gazetteer_names(doc, gaz, self.ents), self.role_nouns, self.ents)
+        self.role_nouns.update(found.role_nouns)
+        self.organizations: Mapping[str, Organization] = (
+            {**gaz.organizations, **found.organizations} if found.organizations else gaz.organizations
+        )
+        names = found.names + fallback_names(doc, gaz, self.ents, found.names)
+        self.names = self.without_foreign_institutions(sorted(names, key=lambda n: (n.start, n.char_start)))
         # The curated titles and group heads win over the agents; a dictionary person or organisation
         # has a key of its own, and a dated curated person is read as on the article's date.
         self.titles: Mapping[str, str | None] = {**found.titles, **gaz.titles} if found.titles else gaz.titles
@@ -81,9 +85,6 @@ class ActorBuilder:
             {**found.group_heads, **gaz.group_heads} if found.group_heads else gaz.group_heads
         )
         self.affiliations = found.affiliations
-        self.organizations: Mapping[str, Organization] = (
-            {**gaz.organizations, **found.organizations} if found.organizations else gaz.organizations
-        )
         self.persons: Mapping[str, Person] = {**gaz.persons, **found.persons} if found.persons else gaz.persons
         # Tokens of sport and entertainment names: no entity over them is a political actor.
         self.non_political = {i for start, end in found.non_political for i in range(start, end)}
@@ -104,6 +105,26 @@ class ActorBuilder:
         political = [ent for ent in self.ents if not any(i in self.non_political for i in range(ent.start, ent.end))]
         self.person_ents = {i: ent for ent in political if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
         self.org_ents = {i: ent for ent in political if is_org_entity(ent, gaz) for i in range(ent.start, ent.end)}
+
+    def without_foreign_institutions(self, names: list[FoundName]) -> list[FoundName]:
+        """Drop a listed organisation whose own phrase another country's name modifies.
+
+        "Kenya's Senate", "the Nigeria Labour Congress", "the Indian National Congress" are not the US
+        Congress that a bare "Senate" or "Congress" names: the phrase is built from its head noun, of
+        the modifier's country.
+        """
+        countries = [(n.start, n.end, n.entry.key) for n in names if n.entry.type == "country"]
+        if not countries:
+            return names
+        kept = []
+        for name in names:
+            org = self.organizations.get(name.entry.key) if name.entry.type == "org" else None
+            if org is not None and org.country and org.country not in NON_STATE_CODES:
+                left = self.doc[name.start : name.end].root.left_edge.i
+                if any(left <= start and end <= name.start and code != org.country for start, end, code in countries):
+                    continue
+            kept.append(name)
+        return kept
 
     # -- drafts and mentions -------------------------------------------------------------------
 
@@ -169,7 +190,19 @@ class ActorBuilder:
         """Return the tokens that head a person, group or organisation phrase."""
         heads = set(self.by_head)
         named = {i for n in self.names if n.entry.type in {"country", "seat"} for i in range(n.start, n.end)}
+        organisations = {i for n in self.names if n.entry.type == "org" for i in range(n.start, n.end)}
         for ent in self.ents:
+            if self.names_a_site(ent):
+                # "the Ayalon highway", "the Druzhba pipeline": the name of a site, whatever the NER says.
+                for t in ent:
+                    self.org_ents.pop(t.i, None)
+                    self.person_ents.pop(t.i, None)
+                continue
+            if ent.label_ == "PERSON" and ent.root.i in organisations:
+                # "Al-Shabaab" tagged as a person is the listed organisation, built from its name.
+                for t in ent:
+                    self.person_ents.pop(t.i, None)
+                continue
             if self.inside_lexical_phrase(ent):
                 # "Defence Minister", "Riot police": the NER took a word of a title or group noun for a name.
                 for t in ent:
@@ -182,7 +215,7 @@ class ActorBuilder:
             elif ent.label_ == "PERSON" or ent.root.i in self.org_ents:
                 heads.add(ent.root.i)
         heads.update(i for i in self.person_names if i not in self.person_ents)
-        for end_i, (_, phrase) in self.lexicon.items():
+        for end_i, (_, phrase) in self.role_nouns.items():
             token = self.doc[end_i]
             if (
                 token.dep_ != "compound"
@@ -193,11 +226,17 @@ class ActorBuilder:
                 heads.add(end_i)
         return heads
 
+    def names_a_site(self, ent: Span) -> bool:
+        """Tell whether an entity modifies a noun for a site or a work ("the Ayalon highway")."""
+        root = ent.root
+        sites = self.gaz.facility_nouns
+        return root.dep_ == "compound" and root.head.i >= ent.end and root.head.lemma_.lower() in sites
+
     def inside_lexical_phrase(self, ent: Span) -> bool:
         """Tell whether an entity lies inside a longer curated title or group phrase."""
         end = ent.end - 1
         for end_i in range(end, min(end + _LONGEST_TITLE_REACH, len(self.doc))):
-            lexical = self.lexicon.get(end_i)
+            lexical = self.role_nouns.get(end_i)
             if lexical is not None and lexical[0] <= ent.start and end_i - lexical[0] + 1 > len(ent):
                 return True
         return False
@@ -226,7 +265,7 @@ class ActorBuilder:
         """Return the actor noun a country is attached to by "of", "in" or "based in", if any."""
         prep = token.head
         noun = prep.head
-        if noun.pos_ == "VERB" and noun.dep_ == "acl" and noun.lemma_ in {"base", "operate", "station", "live"}:
+        if noun.pos_ == "VERB" and noun.dep_ == "acl" and noun.lemma_ in english().residence_verbs:
             noun = noun.head
         if noun.pos_ not in NOUNS or name.entry.type not in {"country", "seat"}:
             return None
@@ -235,7 +274,11 @@ class ActorBuilder:
             return noun
         # A country (never a capital, city or province: those are places, where talks or a delegation may be)
         # in which a group or organisation is based is its country.
-        if prep.lower_ in {"in", "from", "at"} and kind in {"group", "org"} and name.entry.via not in _PLACE_VIAS:
+        if (
+            prep.lower_ in english().affiliation_preps
+            and kind in {"group", "org"}
+            and name.entry.via not in _PLACE_VIAS
+        ):
             return noun
         return None
 
@@ -249,7 +292,7 @@ class ActorBuilder:
             return "org"
         if token.i in self.people_nouns:
             return "group"  # "Bosnian Serbs": a people named by a demonym noun, of the modifier's country
-        lexical = self.lexicon.get(token.i)
+        lexical = self.role_nouns.get(token.i)
         if lexical is None or token.i in self.listed:
             return None  # "the African Union" is a listed organisation, not a group of unions
         phrase = lexical[1]
@@ -430,7 +473,7 @@ class ActorBuilder:
 
     def antecedent_person(self, title: str | None, head: Token) -> Draft | None:
         """Return the latest earlier person with this title: "The ambassador" after "the U.S. Ambassador"."""
-        if title is None or not any(c.lower_ in {"the", "this", "that"} for c in head.lefts):
+        if title is None or not any(c.lower_ in english().demonstratives for c in head.lefts):
             return None
         best: Draft | None = None
         best_pos = -1
@@ -443,12 +486,12 @@ class ActorBuilder:
 
     def title_in(self, start: int, end: int) -> str | None:
         """Return the title that ends the phrase ("deputy chief" is a chief), else the longest inside it."""
-        at_end = self.lexicon.get(end - 1)
+        at_end = self.role_nouns.get(end - 1)
         if at_end is not None and at_end[1] in self.titles and at_end[0] >= start:
             return self.doc[at_end[0] : end].text
         best: tuple[int, str] | None = None
-        for end_i in range(start, end):  # the lexicon's phrases do not overlap: this is their order
-            lexical = self.lexicon.get(end_i)
+        for end_i in range(start, end):  # the role nouns do not overlap: this is their order
+            lexical = self.role_nouns.get(end_i)
             if lexical is None:
                 continue
             phrase_start, phrase = lexical
@@ -460,11 +503,11 @@ class ActorBuilder:
 
     def build_group(self, head: Token, names: Sequence[FoundName]) -> None:
         """A collective named by a head noun; one group per country for "Hungarian and Romanian officials"."""
-        phrase_start, phrase = self.lexicon.get(head.i, (head.i, "people"))
+        phrase_start, phrase = self.role_nouns.get(head.i, (head.i, "people"))
         sector = self.group_heads.get(phrase, "CVL")
         for child in head.lefts:
             # "rebel leaders", "army officers": a more specific modifier decides the sector.
-            child_lex = self.lexicon.get(child.i)
+            child_lex = self.role_nouns.get(child.i)
             specific = (
                 child.dep_ in {"compound", "amod"}
                 and child.i not in self.listed
@@ -545,14 +588,21 @@ class ActorBuilder:
         """An organisation the NER found that the gazetteer does not list."""
         ent = self.org_ents[head.i]
         overlapping = [self.names_at.get(i, []) for i in range(ent.start, ent.end)]
-        if any(n.entry.type in {"org", "person"} for names_at in overlapping for n in names_at):
-            return  # a listed organisation inside: the gazetteer name wins
+        listed = [n for names_at in overlapping for n in names_at if n.entry.type in {"org", "person"}]
+        if listed and not all(self.names_longer_org(ent, n) for n in listed):
+            # A listed organisation inside: the gazetteer name wins ("the African Union Commission").
+            for name in listed:
+                self.build_name(name)
+            return
+        for name in listed:
+            name.used = True  # "the Trade Union Congress", "the Kurdish Democratic Party": another body
+        others = {id(n) for n in listed}
         # By start token, then in list order: the order of self.names.
         inner = [
             n
             for i, names_at in enumerate(overlapping, ent.start)
             for n in names_at
-            if n.start == i and n.end <= ent.end
+            if n.start == i and n.end <= ent.end and id(n) not in others
         ]
         for name in inner:
             name.used = True
@@ -577,6 +627,21 @@ class ActorBuilder:
         if start > 0 and self.doc[start - 1].lower_ == "the":
             start -= 1
         self.mention(draft, start, ent.end, head.i, "name")
+
+    def names_longer_org(self, ent: Span, name: FoundName) -> bool:
+        """Tell whether an entity names another organisation than the listed one it ends with.
+
+        Capitalised words before the listed name inside the entity make it another body ("the Trade
+        Union Congress" is not the US Congress); a determiner or a listed country does not.
+        """
+        if name.entry.type != "org" or name.end != ent.end or name.start <= ent.start:
+            return False
+        before = [t for t in self.doc[ent.start : name.start] if t.lower_ != "the"]
+        return (
+            bool(before)
+            and all(t.is_title or t.is_upper for t in before)
+            and not any(n.entry.type == "country" for t in before for n in self.names_at.get(t.i, ()))
+        )
 
     def parenthesised_alias(self, ent: Span) -> Draft | None:
         """Return the actor named just before "(ACRONYM)", if ``ent`` is such an acronym."""
@@ -662,7 +727,7 @@ class ActorBuilder:
             )
             self.mention(draft, start, end, root.i, "name", chars=chars)
 
-    def place_country(self, entry: Entry) -> str | None:
+    def place_country(self, entry: NameEntry) -> str | None:
         """Return the country a place-only name lies in."""
         if entry.type == "country":
             return entry.key

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 
 from app.nlp.actors.records import MODIFIER_DEPS, NOUNS, PLURAL_TAGS, Draft
 from app.nlp.arrays import is_one_of, positions
+from app.nlp.english import english
 from app.nlp.gazetteer import Gazetteer
 
 if TYPE_CHECKING:  # the builder runs this pass on itself
@@ -52,18 +53,18 @@ def _definite(token: Token) -> bool:
     """True for "the country", "their countries", "both countries", "the two countries"."""
     if any(c.dep_ in MODIFIER_DEPS - {"nummod"} and c.pos_ in NOUNS | {"ADJ"} for c in token.lefts):
         return False  # "the Sudanese government" is a name, handled elsewhere
-    return any(c.lower_ in {"the", "this", "these", "those", "both", "their", "its"} for c in token.lefts)
+    determiners = english().definite_determiners
+    return any(c.lower_ in determiners for c in token.lefts)
 
 
 def _count(token: Token) -> int | None:
     """Return the number a plural nominal gives ("the two countries" -> 2, "both" -> 2)."""
+    numbers = english().numbers
     for child in token.lefts:
-        if child.lower_ in {"both", "two"}:
-            return 2
         if child.like_num and child.text.isdigit():
             return int(child.text)
-        if child.lower_ in {"three", "four"}:
-            return {"three": 3, "four": 4}[child.lower_]
+        if child.lower_ in numbers:
+            return numbers[child.lower_]
     return None
 
 

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 from app.nlp import syntax
 from app.nlp.actors.records import NOUNS
 from app.nlp.arrays import is_one_of, positions
+from app.nlp.english import english
 from app.nlp.gazetteer import Gazetteer
 from app.nlp.lexicon import load_lexicon
 from app.nlp.taxonomy import NON_STATE_CODES
@@ -21,8 +22,6 @@ if TYPE_CHECKING:  # the builder runs this pass on itself
 
 # Kinds of actor that take the country of the sentence they act in when nothing names their own.
 _INHERITING_KINDS = frozenset({"person", "group", "organization"})
-# Prepositions by which a phrase places its head noun ("demonstrators in Baghdad", "a missionary from X").
-_PLACING_PREPS = frozenset({"in", "from", "of", "at", "inside", "across", "throughout"})
 
 
 def inherit_countries(builder: ActorBuilder) -> None:
@@ -117,7 +116,7 @@ def reporter_tokens(doc: Doc) -> set[int]:
                 found.update(t.i for t in subject.subtree)
             # "..., a spokesman said in Doha": where the report was made is not where the news is.
             for prep in syntax.children(token, "prep"):
-                if prep.lower_ in _PLACING_PREPS:
+                if prep.lower_ in english().placing_preps:
                     found.update(t.i for t in prep.subtree)
     for i in positions(according):
         found.update(t.i for t in doc[i].subtree)
@@ -163,7 +162,7 @@ def _places_head(place: Token, head_i: int) -> bool:
     """True if ``place`` sits in a prepositional phrase of the noun at ``head_i`` ("demonstrators in X")."""
     current = place
     for _ in range(6):
-        if current.dep_ == "pobj" and current.head.dep_ == "prep" and current.head.lower_ in _PLACING_PREPS:
+        if current.dep_ == "pobj" and current.head.dep_ == "prep" and current.head.lower_ in english().placing_preps:
             current = current.head.head
         elif current.dep_ in {"compound", "conj", "appos"} or (current.dep_ == "acl" and current.tag_ == "VBN"):
             current = current.head  # "the capital city of Algiers", "a newspaper based in Beirut"

@@ -32,13 +32,14 @@ from spacy.parts_of_speech import NOUN
 from spacy.tokens import Doc, Span
 
 from app.nlp.actors.agents import AgentNouns, AgentReading
+from app.nlp.actors.names import qualified_by_region
 from app.nlp.actors.phoenix import CountryPhrases, Reading, is_person, load_rules, read_record
 from app.nlp.actors.records import NOUNS, PLURAL_TAGS, FoundName
 from app.nlp.arrays import distinct_strings, positions
 from app.nlp.dictionaries import Dictionaries
 from app.nlp.dictionaries.actors import ActorRecord
 from app.nlp.dictionaries.phrase_index import PhraseIndex
-from app.nlp.gazetteer import Entry, Gazetteer, Organization, Person
+from app.nlp.gazetteer import Gazetteer, NameEntry, Organization, Person
 from app.nlp.taxonomy import NON_STATE_CODES
 
 # The shortest noun tried as a compound of an agent ("dockworkers"): shorter ones are agents or nothing.
@@ -56,7 +57,7 @@ class DictionaryFindings:
     names: list[FoundName]  # the gazetteer's names that still stand, and the dictionaries', by position
     organizations: dict[str, Organization] = field(default_factory=dict)  # by entry key
     persons: dict[str, Person] = field(default_factory=dict)  # by entry key; a dated curated person too
-    lexicon: dict[int, tuple[int, str]] = field(default_factory=dict)  # agent phrases: last token -> (start, phrase)
+    role_nouns: dict[int, tuple[int, str]] = field(default_factory=dict)  # agent phrases: last token -> (start, phrase)
     titles: dict[str, str | None] = field(default_factory=dict)  # agent phrase -> sector
     group_heads: dict[str, str | None] = field(default_factory=dict)
     affiliations: dict[str, str] = field(default_factory=dict)  # agent phrase -> IGO / NGO / IMG
@@ -70,12 +71,12 @@ class _Context:
     doc: Doc
     tokens: list[str]  # lower-cased, as the dictionaries index phrases
     names: Sequence[FoundName]  # the gazetteer's
-    lexicon: dict[int, tuple[int, str]]  # the curated titles and group heads: last token -> (start, phrase)
+    role_nouns: dict[int, tuple[int, str]]  # the curated titles and group heads: last token -> (start, phrase)
     ents: Sequence[Span]
     non_political: list[tuple[int, int]]
     day: date | None
     names_at: dict[int, list[FoundName]] = field(init=False)
-    lexical_at: dict[int, tuple[int, int]] = field(init=False)  # token -> (start, last token) of its phrase
+    role_noun_at: dict[int, tuple[int, int]] = field(init=False)  # token -> (start, last token) of its phrase
     persons: dict[int, Span] = field(init=False)  # token -> the PERSON entity over it
 
     def __post_init__(self) -> None:
@@ -83,8 +84,8 @@ class _Context:
         for name in self.names:
             for i in range(name.start, name.end):
                 self.names_at.setdefault(i, []).append(name)
-        self.lexical_at = {
-            i: (start, end_i) for end_i, (start, _) in self.lexicon.items() for i in range(start, end_i + 1)
+        self.role_noun_at = {
+            i: (start, end_i) for end_i, (start, _) in self.role_nouns.items() for i in range(start, end_i + 1)
         }
         self.persons = {i: ent for ent in self.ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
 
@@ -93,7 +94,7 @@ class _Context:
 class _Candidate:
     start: int
     end: int
-    entry: Entry
+    entry: NameEntry
     reading: Reading
     replaces: list[FoundName] = field(default_factory=list)  # the gazetteer names inside it that it replaces
 
@@ -130,9 +131,9 @@ class DictionaryNames:
         )
 
     def find(
-        self, doc: Doc, names: Sequence[FoundName], lexicon: dict[int, tuple[int, str]], ents: Sequence[Span]
+        self, doc: Doc, names: Sequence[FoundName], role_nouns: dict[int, tuple[int, str]], ents: Sequence[Span]
     ) -> DictionaryFindings:
-        """Add the dictionaries' names and agents to the gazetteer's ``names`` and curated ``lexicon``."""
+        """Add the dictionaries' names and agents to the gazetteer's ``names`` and curated titles and group nouns."""
         columns = doc.to_array([LOWER, POS]).astype(np.uint64, copy=False)
         texts, text_of_token = distinct_strings(columns[:, 0], doc.vocab.strings)
         tokens = [texts[i] for i in text_of_token.tolist()]
@@ -144,7 +145,7 @@ class DictionaryNames:
         named += [(n.start, n.end) for n in names if n.entry.type != "country"]
         named += [(e.start, e.end) for e in ents if e.label_ in _NON_POLITICAL_ENTITIES]
         non_political = self._non_political(tokens, named)
-        context = _Context(doc, tokens, names, lexicon, ents, non_political, day)
+        context = _Context(doc, tokens, names, role_nouns, ents, non_political, day)
         found = DictionaryFindings(names=[], non_political=non_political)
         kept = _non_overlapping([c for c in read if self._stands(c, context)])
         replaced = {id(name) for candidate in kept for name in candidate.replaces}
@@ -183,24 +184,26 @@ class DictionaryNames:
             return False
         if _in_non_political(start, end, entry, context.non_political):
             return False
+        if entry.via == "demonym" and qualified_by_region(context.doc, start):
+            return False  # "Latin American": a region, not the country
         inside = {id(n): n for i in range(start, end) for n in context.names_at.get(i, ())}
         if any(n.start < start or n.end > end for n in inside.values()):
             return False  # crosses a gazetteer name, or lies inside one: the gazetteer wins
         if inside and not _adds_words(context.doc[start:end], inside.values()):
             return False  # "The UK" is the gazetteer's "UK"
-        if not self._beats_lexicon(start, end, context):
+        if not self._beats_role_nouns(start, end, context):
             return False
         candidate.replaces = list(inside.values())
         return True
 
-    def _beats_lexicon(self, start: int, end: int, context: _Context) -> bool:
+    def _beats_role_nouns(self, start: int, end: int, context: _Context) -> bool:
         """True unless a curated title overlaps the name, a curated phrase reaches beyond it, or a curated
         group head is the whole name."""
         for i in range(start, end):
-            bounds = context.lexical_at.get(i)
+            bounds = context.role_noun_at.get(i)
             if bounds is None:
                 continue
-            phrase = context.lexicon[bounds[1]][1]
+            phrase = context.role_nouns[bounds[1]][1]
             if phrase in self.gazetteer.titles or bounds[0] < start or bounds[1] >= end:
                 return False
             if bounds == (start, end - 1):
@@ -219,10 +222,10 @@ class DictionaryNames:
             return None, None
         return read[0]
 
-    def _entry(self, record: ActorRecord, reading: Reading, words: Sequence[str]) -> Entry:
+    def _entry(self, record: ActorRecord, reading: Reading, words: Sequence[str]) -> NameEntry:
         if reading.type == "country" and reading.country is not None:
-            return Entry("country", reading.country, self.countries.via(reading.country, tuple(words)))
-        return Entry(reading.type, f"{record.source}:{record.line}", "name")
+            return NameEntry("country", reading.country, self.countries.via(reading.country, tuple(words)))
+        return NameEntry(reading.type, f"{record.source}:{record.line}", "name")
 
     def _found_name(self, doc: Doc, candidate: _Candidate, found: DictionaryFindings) -> FoundName:
         span = doc[candidate.start : candidate.end]
@@ -271,7 +274,7 @@ class DictionaryNames:
     def _agents(self, context: _Context, found: DictionaryFindings, nouns: list[int]) -> None:
         """Add agent phrases that no curated phrase or name covers, and compound agents."""
         doc, tokens = context.doc, context.tokens
-        taken = set(context.lexical_at)
+        taken = set(context.role_noun_at)
         taken.update(i for name in found.names for i in range(name.start, name.end))
         for match in self.agents.matches(tokens):
             start, end = match.start, match.end
@@ -293,7 +296,7 @@ class DictionaryNames:
     @staticmethod
     def _add_agent(doc: Doc, start: int, end: int, reading: AgentReading, found: DictionaryFindings) -> None:
         phrase = doc[start:end].text.lower()
-        found.lexicon[end - 1] = (start, phrase)
+        found.role_nouns[end - 1] = (start, phrase)
         (found.titles if reading.role == "title" else found.group_heads)[phrase] = reading.sector
         if reading.affiliation is not None:
             found.affiliations[phrase] = reading.affiliation
@@ -359,7 +362,7 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]], *, strict: b
     return any(s <= start and end <= e and (not strict or e - s > end - start) for s, e in spans)
 
 
-def _in_non_political(start: int, end: int, entry: Entry, spans: Sequence[tuple[int, int]]) -> bool:
+def _in_non_political(start: int, end: int, entry: NameEntry, spans: Sequence[tuple[int, int]]) -> bool:
     """A person or organisation overlapping a sport name, or a country inside a longer one, is no actor."""
     if entry.type == "country":
         return _inside(start, end, spans, strict=True)

@@ -12,7 +12,8 @@ from spacy.util import filter_spans
 
 from app.nlp.actors.records import FoundName
 from app.nlp.arrays import distinct_strings, positions
-from app.nlp.gazetteer import Entry, Gazetteer, NameVia, correct_spelling, country_from_regex
+from app.nlp.english import english
+from app.nlp.gazetteer import Gazetteer, NameEntry, NameVia, correct_spelling, country_from_regex
 
 # Which reading of a name wins when two entries match the same words.
 _PRIORITY = {"seat": 0, "name": 1, "acronym": 1, "demonym": 2, "capital": 3, "province": 4, "city": 4}
@@ -39,9 +40,9 @@ def prefer_modifiers(names: Sequence[FoundName], head: Token) -> list[FoundName]
     return before or list(names)
 
 
-def lexicon_spans(doc: Doc, gaz: Gazetteer) -> dict[int, tuple[int, str]]:
+def role_noun_spans(doc: Doc, gaz: Gazetteer) -> dict[int, tuple[int, str]]:
     """Map the last token of each title or group-noun phrase to (start, lower-cased phrase)."""
-    spans = [doc[s:e] for _, s, e in gaz.lexicon_matcher(doc)]
+    spans = [doc[s:e] for _, s, e in gaz.role_noun_matcher(doc)]
     return {span.end - 1: (span.start, span.text.lower()) for span in filter_spans(spans)}
 
 
@@ -64,7 +65,7 @@ def gazetteer_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span]) -> list[Foun
     # filter_spans keeps the first of equally long spans: "Brussels" the seat of the EU before the capital.
     spans.sort(key=lambda s: _PRIORITY[gaz.entries[s.label_][0].via])
     persons = {i: ent for ent in ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
-    kept = [s for s in filter_spans(spans) if not _inside_person(s, persons, gaz)]
+    kept = [s for s in filter_spans(spans) if not _inside_person(s, persons, gaz) and not _regional(s, gaz)]
     return [FoundName(s.start, s.end, gaz.entries[s.label_][0], s.start_char, s.end_char) for s in kept]
 
 
@@ -78,6 +79,33 @@ def _case_ok(span: Span, gaz: Gazetteer) -> bool:
     """A lower-cased match counts only where written as a name: capitalised, or exactly as listed."""
     first = span[0].text
     return first[:1].isupper() or span.text in gaz.exact_names
+
+
+def _regional(span: Span, gaz: Gazetteer) -> bool:
+    """True for a demonym that a region's word qualifies ("Latin American", "North African", "Pan-Arab").
+
+    A country's own compound demonym ("South African", "North Korean") is a longer match and never
+    reaches here: only what the gazetteer does not list as a whole is a region.
+    """
+    if gaz.entries[span.label_][0].via != "demonym":
+        return False
+    return qualified_by_region(span.doc, span.start)
+
+
+def qualified_by_region(doc: Doc, start: int) -> bool:
+    """Tell whether a region's word comes right before the demonym at ``start`` ("Latin American")."""
+    before = doc[start - 1] if start > 0 else None
+    if before is not None and before.text == "-" and start > 1:
+        before = doc[start - 2]  # "Pan - African" split by the tokenizer
+    return before is not None and before.is_title and before.lower_ in english().region_qualifiers
+
+
+def _regional_entity(ent: Span) -> bool:
+    """True for an entity the NER read as one nationality that is a region's ("Latin American", "Pan-Arab")."""
+    first = ent.text.replace("-", " ").split()[0].lower()
+    return qualified_by_region(ent.doc, ent.start) or (
+        first in english().region_qualifiers and len(ent.text) > len(first)
+    )
 
 
 def _inside_person(span: Span, persons: dict[int, Span], gaz: Gazetteer) -> bool:
@@ -149,7 +177,7 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set
         if not ent.text[:1].isupper() or (len(ent.text) <= 3 and not ent.text.isupper()):
             continue  # "a georgia peach", "Us and them": common words are no countries, whatever the NER says
         code = country_from_regex(gaz, ent.text)
-        if code is not None:
+        if code is not None and not (ent.label_ == "NORP" and _regional_entity(ent)):
             via: NameVia = "demonym" if ent.label_ == "NORP" else "name"
-            names.append(FoundName(ent.start, ent.end, Entry("country", code, via), ent.start_char, ent.end_char))
+            names.append(FoundName(ent.start, ent.end, NameEntry("country", code, via), ent.start_char, ent.end_char))
     return names

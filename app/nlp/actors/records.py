@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.nlp.gazetteer import Entry, NameVia, Organization, Person
+from app.nlp.gazetteer import NameEntry, NameVia, Organization, Person
 from app.nlp.taxonomy import ActorKind, participant_code
 from app.nlp.types import ActorMention, MentionVia
 
@@ -33,7 +33,7 @@ class FoundName:
 
     start: int  # token offsets, end exclusive
     end: int
-    entry: Entry
+    entry: NameEntry
     char_start: int
     char_end: int
     used: bool = False

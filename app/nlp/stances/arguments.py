@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from spacy.tokens import Token
 
 from app.nlp import syntax
@@ -47,15 +49,22 @@ def complement_clauses(token: Token) -> list[Token]:
     return found
 
 
-def complement_targets(token: Token) -> list[Token]:
+def complement_targets(token: Token, causatives: Container[str] = ()) -> list[Token]:
+    """Return who the act of a trigger's complement is aimed at ("threatened to ban X").
+
+    ``causatives``: verbs whose own complement's subject is the one let or made to act ("refused to
+    let inspectors visit": the inspectors).
+    """
     found: list[Token] = []
     for clause in complement_clauses(token):
         found.extend(direct_objects(clause))
+        if clause.lemma_.lower() in causatives:
+            found.extend(s for c in syntax.children(clause, "ccomp", "xcomp") for s in syntax.children(c, "nsubj"))
         found.extend(dative_objects(clause))
         preps = syntax.prep_objects_by_word(clause)
         for word in COMPLEMENT_TARGET_PREPS:
             found.extend(preps.get(word, ()))
-        found.extend(complement_targets(clause))
+        found.extend(complement_targets(clause, causatives))
         for conjunct in syntax.children(clause, "conj"):
             found.extend(direct_objects(conjunct))
             preps = syntax.prep_objects_by_word(conjunct)

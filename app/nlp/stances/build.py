@@ -7,10 +7,11 @@ from spacy.tokens import Doc, Token
 from app.nlp import syntax
 from app.nlp.lexicon import Lexicon
 from app.nlp.stances.agentless import agentless_attack, ran_into_means
+from app.nlp.stances.arguments import complement_clauses
 from app.nlp.stances.candidates import ActorIndex, Candidates, ImplicitState
 from app.nlp.stances.context import Context, Memo
-from app.nlp.stances.derived import deontic_requests, derived_stance
-from app.nlp.stances.recipients import fallback_recipients
+from app.nlp.stances.derived import CONFLICTUAL, deontic_requests, derived_stance
+from app.nlp.stances.recipients import fallback_holders, fallback_recipients
 from app.nlp.stances.relevance import Relevance
 from app.nlp.stances.roles import content_span, counterparts, phrase_actors, resolve, role_tokens, trigger_span
 from app.nlp.stances.scoring import DERIVED_BONUS, confidence, modality_of, speaker_id
@@ -22,9 +23,9 @@ from app.nlp.types import Stance, TextSpan
 def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None:
     """Turn a matched trigger into a stance and its intent framing, or None when the text names no holder."""
     frame = match.entry.frame
-    if ran_into_means(match, ctx):
+    if ran_into_means(match, ctx) or _promises_harm(match, ctx):
         return None
-    holders = resolve(match, frame.holder, ctx, set())
+    holders = resolve(match, frame.holder, ctx, set()) or fallback_holders(match, ctx)
     if not holders and not agentless_attack(match, ctx):
         return None
     targets = resolve(match, frame.target, ctx, set(holders))
@@ -54,6 +55,15 @@ def build_stance(match: Match, ctx: Context) -> tuple[Stance, str | None] | None
         rule=match.entry.rule,
     )
     return stance, framing
+
+
+def _promises_harm(match: Match, ctx: Context) -> bool:
+    """Tell whether a commitment ("vowed", "pledged") is to a hostile act: that is a threat, derived from
+    the act itself ("vowed to retaliate", "pledged to crush the rebels"), and no agreement."""
+    if match.entry.frame.name != "promise" or match.entry.pos != "verb":
+        return False  # an agreement to a hostile act ("agreed to impose sanctions") is still an agreement
+    acts = (ctx.match(clause) for clause in complement_clauses(match.token))
+    return any(act is not None and act.entry.event in CONFLICTUAL for act in acts)
 
 
 def _shared_targets(match: Match, ctx: Context, exclude: set[str]) -> list[str]:
@@ -116,6 +126,9 @@ def sentence_stances(ctx: Context) -> list[Stance]:
         stance, framing = built
         found.append(stance)
         derived = derived_stance(stance, framing)
+        if derived is not None and derived.event == "THREATEN" and not derived.target:
+            # "will strike back if India attacks": a threat is aimed at whoever must meet its condition.
+            derived.target = resolve(match, ("condition_subj",), ctx, set(derived.holder))
         if derived is not None:
             stance.confidence = max(stance.confidence - DERIVED_BONUS, 0.05)
             found.append(derived)

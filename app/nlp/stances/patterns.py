@@ -178,7 +178,17 @@ class VerbCoder:
                 specificity, words, extra = matched
                 if best is None or (specificity, words) > (best.specificity, best.words):
                     best = Coding(compiled.entry, specificity, words, tuple(extra))
-        return best if best is not None else Coding(self.defaults[verbs[0]], 0, 0)
+        return best if best is not None else Coding(self._default(verbs), 0, 0)
+
+    def _default(self, verbs: list[Verb]) -> Entry | None:
+        """Return the verb's own code when every block listing it agrees on the event, else None.
+
+        A verb listed in several blocks with different codes ("take": APPREHEND 171, CANCEL, EVACUATE
+        and more) has no sense of its own without a pattern: its bare use codes nothing.
+        """
+        longest = [v for v in verbs if len(v.words) == len(verbs[0].words)]
+        events = {entry.event if (entry := self.defaults[v]) is not None else None for v in longest}
+        return self.defaults[verbs[0]] if len(events) == 1 else None
 
     # -- matching ---------------------------------------------------------------------------
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from app.nlp import syntax
+from app.nlp.english import english
 from app.nlp.stances.context import Context
 from app.nlp.stances.triggers import Match
 from app.nlp.taxonomy import categories
 
 # Prepositions that put an act somewhere ("in Kyiv", "at a checkpoint near Quetta", "into Gaza").
-LOCATIVE_PREPS = frozenset({"in", "at", "into", "inside", "near", "outside", "across", "throughout", "to", "on"})
 # Roles in which the place is what the act is done to ("shelled Kharkiv", "Kharkiv was shelled"): a
 # city the actor stage keeps as a place (app.nlp.actors.phoenix) still gives the act its state.
 PLACE_OBJECTS = frozenset({"dobj", "nsubjpass"})
@@ -41,6 +41,26 @@ def place_state(match: Match, ctx: Context) -> list[str]:
     return []
 
 
+def fallback_holders(match: Match, ctx: Context) -> list[str]:
+    """Return the holders the category's fallbacks give an act told without a coded actor.
+
+    ``place``: the people of the state where the act happened, by a place in the act's clause or a
+    state named in one of its locative phrases ("demonstrations spread to towns across Togo").
+    """
+    if "place" not in categories()[match.entry.event].holder_fallback:
+        return []
+    found = place_state(match, ctx)
+    if found:
+        return found
+    clause = _clause_of(match)
+    states = set(ctx.actors.states.values())
+    for token in clause.subtree:
+        for actor_id in ctx.actors.by_head.get(token.i, ()):
+            if actor_id in states and _in_place_phrase(token):
+                return [actor_id]
+    return []
+
+
 def own_state(ctx: Context, holders: list[str]) -> list[str]:
     """Return the state of the one country the holders belong to (a domestic act's recipient)."""
     countries = {ctx.actors.country[h] for h in holders if h in ctx.actors.country}
@@ -53,9 +73,18 @@ def _clause_of(match: Match) -> Token:
     return syntax.clause_head(token)
 
 
+def _in_place_phrase(token: Token) -> bool:
+    """Tell whether a name sits in a locative phrase, directly or inside another ("in Tbilisi's main avenue")."""
+    while token.dep_ in ("conj", "compound", "appos", "poss") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ in english().recipient_place_preps
+
+
 def _locative(token: Token) -> bool:
     """Tell whether a place name sits in a locative phrase, directly or inside another ("a market in Jos"),
     or is the object of the act itself ("shelled Kharkiv")."""
-    while token.dep_ in ("conj", "compound", "appos") and token.head.i != token.i:
+    while token.dep_ in ("conj", "compound", "appos", "poss") and token.head.i != token.i:
         token = token.head
-    return (token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPS) or token.dep_ in PLACE_OBJECTS
+    return (
+        token.dep_ == "pobj" and token.head.lower_ in english().recipient_place_preps
+    ) or token.dep_ in PLACE_OBJECTS

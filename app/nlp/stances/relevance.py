@@ -27,6 +27,7 @@ from enum import IntEnum
 from spacy.tokens import Doc, Token
 
 from app.nlp import syntax
+from app.nlp.english import english
 from app.nlp.gazetteer import load_data
 from app.nlp.stances.arguments import direct_objects
 from app.nlp.stances.context import Context
@@ -43,6 +44,8 @@ UNPLACED_FACTOR = 0.5
 SPORT = "sport"
 # Kinds of object (relevance.yaml `objects`) no political act is aimed at.
 DECISIVE_OBJECTS = frozenset({"sport", "science"})
+# The participants' kind for the phrases that name a state's or a mission's people ("a negotiating team").
+OFFICIAL = "official"
 # Dependencies through which a noun phrase holds a name: "Pakistan's batsmen", "the Italian goal",
 # "the people of Turkey", "England captain Kane".
 _PHRASE_DEPS = frozenset({"poss", "compound", "amod", "nmod", "appos", "pobj", "prep", "npadvmod"})
@@ -147,7 +150,10 @@ class Relevance:
         around = [t for t in _phrase_nouns(head, span) if t.i not in ctx.actors.by_token]
         own = [doc[i] for i in span] if actor.kind in ("person", "group", "organization") else []
         vocabulary = self.data.participants
-        if any(self.data.natural_forces.kind_of(t) or vocabulary.kind_of(t) for t in (*around, *own)):
+        if any(
+            self.data.natural_forces.kind_of(t) or vocabulary.kind_of(t) not in (None, OFFICIAL)
+            for t in (*around, *own)
+        ):
             return Standing.NONPOLITICAL
         if actor.kind == "state" and mention.via in ("name", "capital", "acronym") and self._locative(head):
             return Standing.PLACE
@@ -180,8 +186,8 @@ class Relevance:
         mention, head = named
         if head.lemma_.lower() in self.state_heads or (mention.via == "demonym" and _plural(head)):
             return Standing.CORE  # "the Turkish government", "Palestinians"
-        if mention.via == "demonym":
-            # "Albanian villages", "the French line": a nationality, not the state acting.
+        if mention.via == "demonym" or (head.dep_ == "poss" and head.head.pos_ == "PROPN"):
+            # "Albanian villages", "the French line", "Finland's Kaarija": a nationality, not the state acting.
             return Standing.UNPLACED if kinds else Standing.NATIONAL
         return Standing.TEAM_LIKE if SPORT in kinds else Standing.STATE_NAME
 
@@ -189,6 +195,9 @@ class Relevance:
         """Tell whether a name is the object of a place preposition hanging from a verb ("cars in the US")."""
         while token.dep_ in ("conj", "compound") and token.head.i != token.i:
             token = token.head
+        # "off the coast of Scotland", "on the outskirts of Kyiv": the stretch is where, and so is the name.
+        if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in english().area_nouns:
+            token = token.head.head
         return (
             token.dep_ == "pobj"
             and token.head.lower_ in self.locative_preps

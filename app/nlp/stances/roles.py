@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from spacy.tokens import Token
 
 from app.nlp import syntax
+from app.nlp.english import english
 from app.nlp.lexicon import load_lexicon
 from app.nlp.stances.arguments import (
     complement_clauses,
@@ -20,8 +21,6 @@ from app.nlp.stances.candidates import NOUN_POS
 from app.nlp.stances.context import Context
 from app.nlp.stances.triggers import Match
 from app.nlp.types import TextSpan
-
-_PERSONAL_PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "his", "him", "she", "her", "we", "our"})
 
 
 def _preps(match: Match, word: str) -> list[Token]:
@@ -86,14 +85,14 @@ def role_tokens(match: Match, role: str) -> list[Token]:
     if role == "by":
         return syntax.prep_objects(token, {"by", "from"})
     if role == "governor_subj":
-        governor = syntax.light_governor(token)
+        governor = syntax.light_governor(token, load_lexicon().cues.relay_nouns)
         if governor is None or _suffers(governor):
             return []  # "civilians died in a bombing", "were wounded in an attack": they suffered it
         found = syntax.agent(governor)
         return [found] if found is not None else []
     if role == "governor_victim":
         # "five civilians died in a suicide bombing": who suffered what the noun names.
-        governor = syntax.light_governor(token)
+        governor = syntax.light_governor(token, load_lexicon().cues.relay_nouns)
         return syntax.children(governor, "nsubj", "nsubjpass") if governor is not None and _suffers(governor) else []
     if role == "governor_obj":
         # "placed X under house arrest": the noun's act falls on the object of the verb it hangs from.
@@ -102,7 +101,7 @@ def role_tokens(match: Match, role: str) -> list[Token]:
     if role == "comp_subj":
         return [s for c in complement_clauses(token) if (s := syntax.finite_subject(c)) is not None]
     if role == "comp_target":
-        return complement_targets(token)
+        return complement_targets(token, load_lexicon().cues.causatives)
     if role == "condition_subj":
         return condition_subjects(token, load_lexicon().cues)
     if role == "between":
@@ -157,7 +156,7 @@ def _inner_conjuncts(node: Token, depth: int, ids: list[str], ctx: Context) -> l
 
 def _pronoun_actors(token: Token, ctx: Context, exclude: set[str]) -> list[str]:
     """Resolve an unlinked personal pronoun to the nearest enclosing clause's agent ("Syria says it will")."""
-    if token.pos_ != "PRON" or token.lower_ not in _PERSONAL_PRONOUNS:
+    if token.pos_ != "PRON" or token.lower_ not in english().personal_pronouns:
         return []
     for governor in syntax.governors(token):
         if governor.pos_ not in ("VERB", "AUX"):

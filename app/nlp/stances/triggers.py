@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
 from app.nlp import syntax
-from app.nlp.lexicon import Entry, Lexicon
+from app.nlp.english import english
+from app.nlp.lexicon import Coding, Entry, Lexicon
 from app.nlp.stances.arguments import dative_objects, direct_objects
 from app.nlp.stances.candidates import NOUN_POS, VERB_POS
 from app.nlp.types import Modality
@@ -76,7 +77,9 @@ def _ended(word: Token, trigger: Token) -> bool:
     if _direct(word, trigger):
         return True
     prep = word.head
-    return word.dep_ == "pobj" and prep.lower_ in ("from", "of") and trigger.i in (prep.head.i, prep.head.head.i)
+    return (
+        word.dep_ == "pobj" and prep.lower_ in english().source_preps and trigger.i in (prep.head.i, prep.head.head.i)
+    )
 
 
 # How a verb's required particle or adverbial hangs from it ("called off", "stepped down", "test-fired").
@@ -157,15 +160,22 @@ def match_trigger(token: Token, lexicon: Lexicon) -> Match | None:
     default = coding.words == 0
     if default and any(_names_any_act(w, lexicon) for w in _object_words(token, key)):
         return None
-    if not default and _object_names_other_act(token, coding.extra, lexicon):
+    if not default and _object_names_other_act(token, coding, lexicon):
         return None  # "launched joint patrols along the border": the pattern read the border, the act is the patrols
     return Match(token=token, entry=coding.entry, anchor=token, extra=list(coding.extra), default=default)
 
 
-def _object_names_other_act(token: Token, matched: Sequence[Token], lexicon: Lexicon) -> bool:
-    """Tell whether a verb's direct object is a noun the curated lexicon codes, which the pattern did not read."""
-    read = {t.i for t in matched}
-    return any(o.i not in read and _names_any_act(o, lexicon) for o in direct_objects(token))
+def _object_names_other_act(token: Token, coding: Coding, lexicon: Lexicon) -> bool:
+    """Tell whether a verb's direct object is a noun the curated lexicon codes, which the pattern did not read,
+    or codes as another event by its modifiers, which the pattern did not check ("opened a joint investigation")."""
+    read = {t.i for t in coding.extra}
+    for obj in direct_objects(token):
+        if obj.i not in read and _names_any_act(obj, lexicon):
+            return True
+        sense = _curated_match(obj, "noun", lexicon) if obj.i in read else None
+        if sense is not None and sense.entry.objects and coding.entry is not None:
+            return sense.entry.event != coding.entry.event
+    return False
 
 
 def _names_any_act(word: Token, lexicon: Lexicon) -> bool:
