@@ -89,11 +89,11 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _openapi(args: argparse.Namespace) -> int:
-    from app.api.examples import EXAMPLE_ID, RESPONSE_EXAMPLE_FILE, SEED_SENTENCE, analyze_response_example
+    from app.api.examples import EXAMPLE_DATE, EXAMPLE_ID, EXAMPLE_TEXT, RESPONSE_EXAMPLE_FILE, analyze_response_example
     from app.core.config import Settings
 
     if args.refresh_example:
-        (body,) = analyze_locally([(EXAMPLE_ID, SEED_SENTENCE)], Settings().model)
+        (body,) = analyze_locally([(EXAMPLE_ID, EXAMPLE_TEXT)], Settings().model, date=EXAMPLE_DATE)
         example = orjson.loads(body)
         example["meta"]["elapsed_ms"] = round(example["meta"]["elapsed_ms"])
         target = Path(__file__).parent / "api" / RESPONSE_EXAMPLE_FILE

@@ -20,6 +20,8 @@ import jsonschema
 import pycountry
 import yaml
 
+from app.nlp.country_sources import countryinfo_records
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "app" / "nlp" / "data"
 CURATED = DATA_DIR / "gazetteer_curated.yaml"
 OUTPUT = DATA_DIR / "gazetteer.json"
@@ -48,20 +50,6 @@ def load_curated(path: Path = CURATED) -> dict[str, Any]:
     schema = json.loads((DATA_DIR / "gazetteer_curated.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
     return data
-
-
-def _countryinfo_records() -> dict[str, dict[str, Any]]:
-    """Return countryinfo's per-country JSON records keyed by ISO alpha-3."""
-    records: dict[str, dict[str, Any]] = {}
-    data_dir = resources.files("countryinfo") / "data"
-    for entry in sorted(data_dir.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".json"):
-            continue
-        record = json.loads(entry.read_text(encoding="utf-8"))
-        alpha3 = (record.get("ISO") or {}).get("alpha3")
-        if alpha3:
-            records[alpha3] = record
-    return records
 
 
 def _coco_records() -> dict[str, dict[str, str]]:
@@ -125,7 +113,7 @@ def _provinces(infos: dict[str, dict[str, Any]], codes: list[str], taken: set[st
 
 def build_countries(curated: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Merge the libraries and curated aliases into one entry per ISO alpha-3 code."""
-    infos = _countryinfo_records()
+    infos = countryinfo_records()
     cocos = _coco_records()
     ambiguous = {a.lower() for a in curated.get("ambiguous_names", [])}
     codes = sorted(c.alpha_3 for c in pycountry.countries)

@@ -11,7 +11,7 @@ import orjson
 import pytest
 from spacy.language import Language
 
-from app.api.examples import EXAMPLE_ID, SEED_SENTENCE, analyze_response_example
+from app.api.examples import EXAMPLE_DATE, EXAMPLE_ID, EXAMPLE_TEXT, SEED_SENTENCE, analyze_response_example
 from app.cli import analyze_locally
 from app.main import create_app
 from tests.conftest import MODEL, make_settings
@@ -40,17 +40,31 @@ def test_operation_ids_are_stable() -> None:
 
 def test_every_schema_field_is_described() -> None:
     schemas = committed_spec()["components"]["schemas"]
-    for name in ("AnalyzeRequest", "AnalyzeResponse", "Actor", "Stance", "Mention", "Meta", "Problem"):
+    for name in (
+        "AnalyzeRequest",
+        "AnalyzeResponse",
+        "Actor",
+        "Stance",
+        "Location",
+        "StanceDate",
+        "Mention",
+        "Meta",
+        "Problem",
+    ):
         for field, schema in schemas[name]["properties"].items():
             assert schema.get("description"), f"{name}.{field} has no description"
 
 
 def test_response_example_is_the_real_analysis_of_the_request_example(nlp: Language) -> None:
     del nlp  # loaded once per session; analyze_locally loads its own copy of the same model
-    (body,) = analyze_locally([(EXAMPLE_ID, SEED_SENTENCE)], MODEL)
+    (body,) = analyze_locally([(EXAMPLE_ID, EXAMPLE_TEXT)], MODEL, date=EXAMPLE_DATE)
     real = orjson.loads(body)
     example = analyze_response_example()
     assert example, "run `make openapi` to generate the response example"
+    # The example shows what the contract promises: a stance placed and dated by its own clause.
+    met = next(s for s in example["stances"] if s["trigger"]["text"] == "met")
+    assert met["location"]["name"] == "Beijing" and met["location"]["country"] == "CHN"
+    assert met["date"]["value"] == "2024-05-14" and met["date"]["mention"]["text"] == "Tuesday"
     real["meta"].pop("elapsed_ms")
     example = {**example, "meta": {k: v for k, v in example["meta"].items() if k != "elapsed_ms"}}
     assert real == example, "the documented example is stale: run `make openapi`"
