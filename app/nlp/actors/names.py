@@ -10,6 +10,7 @@ from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from app.nlp.actors.index_places import index_places
 from app.nlp.actors.records import FoundName
 from app.nlp.arrays import distinct_strings, positions
 from app.nlp.english import english
@@ -72,7 +73,8 @@ def gazetteer_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span]) -> list[Foun
 def fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], found: Sequence[FoundName]) -> list[FoundName]:
     """Find what the phrase matches left: names inside hyphenated tokens, misspellings, NER places."""
     covered = {i for name in found for i in range(name.start, name.end)}
-    return _subtoken_names(doc, gaz, covered) + _fallback_names(doc, gaz, ents, covered)
+    names = _subtoken_names(doc, gaz, covered) + _fallback_names(doc, gaz, ents, covered)
+    return names + index_places(doc, gaz, ents, [*found, *names], covered)
 
 
 def _case_ok(span: Span, gaz: Gazetteer) -> bool:
