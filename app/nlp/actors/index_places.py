@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from spacy.tokens import Doc, Span, Token
 
 from app.nlp.actors.records import FoundName
-from app.nlp.gazetteer import Entry as NameEntry, Gazetteer
+from app.nlp.gazetteer import Gazetteer, NameEntry, NameVia
 from app.nlp.places.index import load_places
 
 # Entity labels that are never a place, whatever the syntax around them.
@@ -38,7 +38,7 @@ def index_places(
         place = index.resolve(span.text, context_countries=countries, place_countries=countries)
         if place is None or place.level == "country" or place.confidence < MIN_CONFIDENCE:
             continue
-        via = "province" if place.level == "admin1" else "city"
+        via: NameVia = "province" if place.level == "admin1" else "city"
         names.append(
             FoundName(span.start, span.end, NameEntry("country", place.country, via), span.start_char, span.end_char)
         )
