@@ -339,3 +339,14 @@ def test_a_contest_between_nationals_is_no_political_act(nlp: Language, text: st
 
 def test_a_region_within_a_country_keeps_its_demonym(nlp: Language) -> None:
     find(stances(nlp, "Militias shelled a northern Nigerian village near the border."), "ASSAULT", "NGA", "NGA")
+
+
+@pytest.mark.parametrize(
+    ("text", "holder"),
+    [
+        ("Pakistani troops deployed along the frontier after the ambush.", "PAK"),
+        ("Nigerian soldiers redeployed to Maiduguri after the attack on the base.", "NGA"),
+    ],
+)
+def test_an_armed_force_deploying_itself_mobilizes(nlp: Language, text: str, holder: str) -> None:
+    find(stances(nlp, text), "MOBILIZE", holder)
