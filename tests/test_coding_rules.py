@@ -350,3 +350,10 @@ def test_a_region_within_a_country_keeps_its_demonym(nlp: Language) -> None:
 )
 def test_an_armed_force_deploying_itself_mobilizes(nlp: Language, text: str, holder: str) -> None:
     find(stances(nlp, text), "MOBILIZE", holder)
+
+
+def test_a_person_takes_the_country_of_a_place_in_their_own_phrase(nlp: Language) -> None:
+    find(stances(nlp, "A federal judge in Brasilia ordered the government to release the files."), "REQUEST", "BRA")
+    analysis = analyze_texts(nlp, ["A spokesman in Doha said the talks would resume on Monday."])[0].analysis
+    assert analysis is not None  # whoever reports a sentence takes nothing from where they speak
+    assert all(a["country"] is None for a in analysis["actors"] if a["name"] == "spokesman"), analysis["actors"]
