@@ -357,3 +357,21 @@ def test_a_person_takes_the_country_of_a_place_in_their_own_phrase(nlp: Language
     analysis = analyze_texts(nlp, ["A spokesman in Doha said the talks would resume on Monday."])[0].analysis
     assert analysis is not None  # whoever reports a sentence takes nothing from where they speak
     assert all(a["country"] is None for a in analysis["actors"] if a["name"] == "spokesman"), analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Thousands of Colombian soldiers were deployed to Mocoa to help residents after the mudslide.", "COL", None),
+        ("A brigade of Cuban doctors was dispatched to Peru to treat patients.", "CUB", "PER"),
+        ("Chinese rescue teams were flown to Nepal to search for survivors.", "CHN", "NPL"),
+    ],
+)
+def test_whoever_is_sent_to_help_brings_aid(nlp: Language, text: str, holder: str, target: str | None) -> None:
+    found = stances(nlp, text)
+    find(found, "AID", holder, target)
+    assert not [s for s in found if s["event"] == "MOBILIZE"], found
+
+
+def test_troops_sent_for_a_military_purpose_still_mobilize(nlp: Language) -> None:
+    find(stances(nlp, "Russia sent troops to Belarus to reinforce its border."), "MOBILIZE", "RUS", "BLR")
