@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install serve test check lint format typecheck eval openapi lock bench bench-quick memory gazetteer dictionaries clean
+.PHONY: install serve test check lint format typecheck eval openapi lock bench bench-quick memory gazetteer dictionaries places clean
 
 install: $(STAMP)
 
@@ -33,6 +33,7 @@ lint: install
 	$(BIN)/ruff check app tests scripts bench
 	$(BIN)/ruff format --check app tests scripts bench
 	$(BIN)/python scripts/build_dictionaries.py --check
+	$(BIN)/python scripts/build_places.py --check
 
 format: install
 	$(BIN)/ruff format app tests scripts bench
@@ -65,6 +66,11 @@ gazetteer: install
 # app/nlp/data/dictionaries/*.json; `make lint` fails when the committed files are stale.
 dictionaries: install
 	$(BIN)/python scripts/build_dictionaries.py
+
+# Compile the place index app/nlp/data/places.json from GeoNames-derived packages (the places extra)
+# and places_curated.yaml; `make lint` fails when the committed file is stale.
+places: install
+	$(BIN)/python scripts/build_places.py
 
 # Regenerate both lock files from pyproject.toml (needs the registry).
 lock: install

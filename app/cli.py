@@ -72,13 +72,13 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _openapi(args: argparse.Namespace) -> int:
-    from app.api.examples import EXAMPLE_ID, RESPONSE_EXAMPLE_FILE, SEED_SENTENCE, analyze_response_example
+    from app.api.examples import EXAMPLE_DATE, EXAMPLE_ID, EXAMPLE_TEXT, RESPONSE_EXAMPLE_FILE, analyze_response_example
     from app.core.analysis import Analysed
     from app.core.config import Settings
     from app.schemas import AnalyzeRequest
 
     if args.refresh_example:
-        (result,) = analyze_locally([AnalyzeRequest(text=SEED_SENTENCE, id=EXAMPLE_ID)], Settings())
+        (result,) = analyze_locally([AnalyzeRequest(text=EXAMPLE_TEXT, id=EXAMPLE_ID, date=EXAMPLE_DATE)], Settings())
         if not isinstance(result, Analysed):
             print(f"stancewire openapi: the example was not analysed: {result.problem['detail']}", file=sys.stderr)
             return 1

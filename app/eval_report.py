@@ -1,7 +1,9 @@
 """Print the evaluation report over the PLOVER gold records: ``python -m app.eval_report``.
 
 Shows actor recall by code class, stance measures by PLOVER category, the headline figures
-and, with ``--misses``, every record whose triple was not found.
+and, with ``--misses``, every record whose triple was not found. ``--where-when`` scores the
+stances' places and dates instead (app/eval_data/places_dates.jsonl; ``--split`` picks the
+records tuned on or the held-out ones).
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from app.evaluation import (
     CONFIDENT,
     DEFAULT_GOLD,
     NON_POLITICAL_PATH,
+    WHERE_WHEN_GOLD,
     Report,
+    Scored,
     Tally,
+    WhereWhenReport,
     confident_in_non_political,
     evaluate,
+    evaluate_where_when,
     half,
     load_gold,
 )
@@ -98,6 +104,54 @@ def misses_list(report: Report) -> list[str]:
     return lines
 
 
+def where_when_table(report: WhereWhenReport) -> list[str]:
+    """Return the place and date measures, one a line."""
+
+    def row(name: str, scored: Scored) -> str:
+        return f"{name:22} {scored.precision:9.3f} {scored.recall:7.3f} {scored.tp:4d} {scored.fp:4d} {scored.fn:4d}"
+
+    return [
+        f"records {report.records}, the event's stance found in {report.found}",
+        f"{'measure':22} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}",
+        row("location.country", report.country),
+        row("place (country, name)", report.place),
+        row("date, day precision", report.day),
+        row("date, any precision", report.any_date),
+        f"relative dates without an article date reported unresolved: "
+        f"{report.unresolved.hits} of {report.unresolved.total}",
+        f"sentences with no place or date given one anyway: {len(report.invented)} {report.invented or ''}".rstrip(),
+    ]
+
+
+def where_when_misses(report: WhereWhenReport) -> list[str]:
+    """Return the records whose place or date was missed or wrong."""
+    lines = []
+    for miss in report.misses:
+        lines.append(f"{miss['id']}  {miss['why']}")
+        if "gold" in miss:
+            lines += [f"    gold {miss['gold']}", f"    got  {miss['got']}"]
+        lines.append(f"    text {miss['text']}")
+    return lines
+
+
+def _where_when(args: argparse.Namespace) -> int:
+    from app.nlp.pipeline import load_pipeline
+
+    records = load_gold(args.where_when)
+    if args.split is not None:
+        records = [r for r in records if r.get("split") == args.split]
+    if args.half is not None:
+        records = half(records, args.half)
+    report = evaluate_where_when(load_pipeline(args.model), records)
+    sections = [["Where and when", *where_when_table(report)]]
+    if args.misses:
+        sections.append([f"Misses ({len(report.misses)})", *where_when_misses(report)])
+    sys.stdout.write("\n\n".join("\n".join(section) for section in sections) + "\n")
+    if args.json is not None:
+        args.json.write_bytes(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the pipeline over the gold records and print the report."""
     parser = argparse.ArgumentParser(prog="python -m app.eval_report", description=__doc__.splitlines()[0])
@@ -123,7 +177,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list the records whose triple was missed")
     parser.add_argument("--model", default=MODEL, help="spaCy model to load")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown (for README)")
+    parser.add_argument(
+        "--where-when",
+        type=Path,
+        nargs="?",
+        const=WHERE_WHEN_GOLD,
+        default=None,
+        help="score the stances' places and dates on this JSONL instead (default when given bare: the packaged "
+        "places_dates.jsonl)",
+    )
+    parser.add_argument(
+        "--split",
+        choices=("tune", "held-out"),
+        default=None,
+        help="with --where-when: only the records tuned on, or only the held-out ones (default: all)",
+    )
     args = parser.parse_args(argv)
+    if args.where_when is not None:
+        if not args.where_when.is_file():
+            parser.error(f"no gold file at {args.where_when}")
+        return _where_when(args)
     if not args.gold.is_file():
         parser.error(f"no gold file at {args.gold}")
 

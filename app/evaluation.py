@@ -189,3 +189,147 @@ def evaluate(nlp: Any, records: Sequence[dict[str, Any]]) -> Report:
     results = analyze_texts(nlp, [record["text"] for record in records])
     analyses = [r.analysis or {"actors": [], "stances": []} for r in results]
     return score(records, analyses)
+
+
+# -- Where and when: the place and date of a stance (app/eval_data/places_dates.jsonl) --------------
+
+# Wire-style sentences written for issue 17 with the place and date of one event each (see README).
+WHERE_WHEN_GOLD = EVAL_DATA / "places_dates.jsonl"
+
+
+@dataclass
+class Scored:
+    """Precision and recall of one attribute: true positives, false positives, false negatives."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, predicted: object, gold: object, same: bool) -> None:
+        """Count one prediction against one gold value (None: nothing predicted, or nothing to find)."""
+        if predicted is not None and same:
+            self.tp += 1
+            return
+        self.fp += predicted is not None
+        self.fn += gold is not None
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+@dataclass
+class WhereWhenReport:
+    """Place and date measures over the records whose event the coder found."""
+
+    records: int = 0
+    found: int = 0  # records with a stance on the gold trigger
+    country: Scored = field(default_factory=Scored)
+    place: Scored = field(default_factory=Scored)
+    day: Scored = field(default_factory=Scored)  # dates whose gold precision is a day (or none), article date given
+    any_date: Scored = field(default_factory=Scored)  # every date with an article date, value and precision
+    unresolved: Tally = field(default_factory=Tally)  # relative dates without an article date, reported unresolved
+    invented: list[str] = field(default_factory=list)  # "none" records where any stance got a place or a date
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the headline figures as plain data."""
+
+        def pr(scored: Scored) -> dict[str, float | int]:
+            return {"precision": round(scored.precision, 4), "recall": round(scored.recall, 4), "tp": scored.tp}
+
+        return {
+            "records": self.records,
+            "found": self.found,
+            "country": pr(self.country),
+            "place": pr(self.place),
+            "date_day": pr(self.day),
+            "date_any": pr(self.any_date),
+            "unresolved_reported": round(self.unresolved.rate, 4),
+            "invented": len(self.invented),
+        }
+
+
+def event_stance(stances: Sequence[dict[str, Any]], trigger: str) -> dict[str, Any] | None:
+    """Return the most confident stance whose trigger words hold the gold trigger, if any."""
+    word = trigger.lower()
+    matching = [s for s in stances if word in s["trigger"]["text"].lower() or s["trigger"]["text"].lower() in word]
+    return max(matching, key=lambda s: s["confidence"], default=None)
+
+
+def _same_place(location: dict[str, Any], gold: dict[str, Any]) -> bool:
+    from app.nlp.places import fold
+
+    names = {fold(location["name"]), fold(location["mention"]["text"]).removeprefix("the ")}
+    return location["country"] == gold["country"] and fold(gold["name"]) in names
+
+
+def score_where_when(records: Sequence[dict[str, Any]], analyses: Sequence[dict[str, Any]]) -> WhereWhenReport:
+    """Score the stances' places and dates against the gold records (one analysis per record)."""
+    report = WhereWhenReport()
+    for record, analysis in zip(records, analyses, strict=True):
+        report.records += 1
+        stances = analysis["stances"]
+        if record["case"] == "none" and any(s.get("location") or s.get("date") for s in stances):
+            report.invented.append(record["id"])
+        stance = event_stance(stances, record["trigger"])
+        if stance is None:
+            report.misses.append({"id": record["id"], "why": "no stance on the trigger", "text": record["text"]})
+            continue
+        report.found += 1
+        location, gold_place = stance.get("location"), record["location"]
+        report.country.add(
+            location and location["country"],
+            gold_place and gold_place["country"],
+            bool(location and gold_place and location["country"] == gold_place["country"]),
+        )
+        report.place.add(location, gold_place, bool(location and gold_place and _same_place(location, gold_place)))
+        _score_date(report, record, stance.get("date"))
+        wrong_place = (location or None) != (gold_place or None) and not (
+            location and gold_place and _same_place(location, gold_place)
+        )
+        got_date = stance.get("date")
+        gold_date = record["when"]
+        wrong_date = (got_date and got_date["value"]) != (gold_date and gold_date["value"])
+        if wrong_place or wrong_date:
+            report.misses.append(
+                {
+                    "id": record["id"],
+                    "why": " ".join(w for w, bad in (("place", wrong_place), ("date", wrong_date)) if bad),
+                    "gold": f"{gold_place and (gold_place['country'], gold_place['name'])} {gold_date}",
+                    "got": f"{location and (location['country'], location['name'])} "
+                    f"{got_date and (got_date['mention']['text'], got_date['value'], got_date['precision'])}",
+                    "text": record["text"],
+                }
+            )
+    return report
+
+
+def _score_date(report: WhereWhenReport, record: dict[str, Any], got: dict[str, Any] | None) -> None:
+    gold = record["when"]
+    if record["date"] is None:
+        if gold is not None and gold["value"] is None:
+            report.unresolved.add(got is not None and not got["resolved"] and got["precision"] == gold["precision"])
+        return
+    value = got["value"] if got else None
+    gold_value = gold["value"] if gold else None
+    same = value is not None and value == gold_value and got is not None and got["precision"] == gold["precision"]
+    report.any_date.add(value, gold_value, same)
+    if gold is None or gold["precision"] == "day":
+        report.day.add(value, gold_value, same)
+
+
+def evaluate_where_when(nlp: Any, records: Sequence[dict[str, Any]]) -> WhereWhenReport:
+    """Run the pipeline in-process over the records, each with its article date, and score places and dates."""
+    import datetime
+
+    from app.nlp.pipeline import analyze_texts
+
+    dates = [datetime.date.fromisoformat(r["date"]) if r["date"] else None for r in records]
+    results = analyze_texts(nlp, [record["text"] for record in records], dates=dates)
+    analyses = [r.analysis or {"actors": [], "stances": []} for r in results]
+    return score_where_when(records, analyses)

@@ -4,7 +4,8 @@ Three tables, one file each in the output folder, as Parquet (through pyarrow) o
 
 - ``documents``: one row per document, analysed or failed, with its input fields;
 - ``stances``: one row per stance: who (holder) does what (event, CAMEO code, quad, score,
-  modality) to whom (target), with the evidence's offsets;
+  modality) to whom (target), where (the place, its country and coordinates) and when (the date
+  and its precision), with the evidence's offsets;
 - ``actors``: one row per actor mention.
 
 Every column is declared once, in ``TABLES``: name, type, meaning, and how it is read from an
@@ -15,6 +16,7 @@ Rows are written in chunks, so memory does not grow with the number of documents
 
 from __future__ import annotations
 
+import datetime
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -131,6 +133,8 @@ def _meta_column(key: str) -> Column:
 def _span(prefix: str, *path: str) -> list[Column]:
     what = {"trigger": "the words that express the event", "content": "what is asked, agreed or rejected"}
     what["evidence"] = "the sentence the stance was found in"
+    what["location"] = "the place, as the text names it"
+    what["date"] = "the date expression"
     return [
         Column(f"{prefix}_text", pa.string(), f"Text of {what[prefix]}.",
                lambda r: text(field_at(r.stance, *path, "text"))),
@@ -159,6 +163,51 @@ def _stance(*path: str) -> Callable[[StanceRow], Any]:
 
 def _stance_text(*path: str) -> Callable[[StanceRow], Any]:
     return lambda r: text(field_at(r.stance, *path))
+
+
+def _day(*path: str) -> Callable[[StanceRow], Any]:
+    def get(row: StanceRow) -> datetime.date | None:
+        value = field_at(row.stance, *path)
+        return datetime.date.fromisoformat(value) if isinstance(value, str) else None
+
+    return get
+
+
+def _place() -> list[Column]:
+    return [
+        *_span("location", "location", "mention"),
+        Column("location_name", pa.string(), "Where the event happened: the place's name (GeoNames'), null when the "
+               "event's clause names no place.", _stance_text("location", "name")),
+        Column("location_country", pa.string(), "ISO 3166-1 alpha-3 code of the country the place lies in.",
+               _stance_text("location", "country")),
+        Column("location_level", pa.string(), "country, admin1 (a first-order division) or city; null for a place "
+               "known only by its country.", _stance_text("location", "level")),
+        Column("location_admin1", pa.string(), "The first-order division a city lies in.",
+               _stance_text("location", "admin1")),
+        Column("location_geonames_id", pa.int64(), "GeoNames id of the place.", _stance("location", "geonames_id")),
+        Column("location_latitude", pa.float64(), "WGS84 latitude of the place.", _stance("location", "latitude")),
+        Column("location_longitude", pa.float64(), "WGS84 longitude of the place.", _stance("location", "longitude")),
+        Column("location_confidence", pa.float64(), "How sure the reading of the place's name is, 0..1.",
+               _stance("location", "confidence")),
+        Column("location_ambiguous", pa.bool_(), "Whether other countries have a place of that name too.",
+               _stance("location", "ambiguous")),
+    ]  # fmt: skip
+
+
+def _date() -> list[Column]:
+    return [
+        *_span("date", "date", "mention"),
+        Column("date_value", pa.string(), "When the event happened, ISO 8601: a day, a month (`2024-03`), a year or "
+               "an interval (`2024-03-04/2024-03-10`); null when unresolved or when the clause gives no date.",
+               _stance_text("date", "value")),
+        Column("date_first", pa.date32(), "First day the date covers.", _day("date", "first")),
+        Column("date_last", pa.date32(), "Last day the date covers.", _day("date", "last")),
+        Column("date_precision", pa.string(), "day, week, month or year.", _stance_text("date", "precision")),
+        Column("date_resolved", pa.bool_(), "False for a relative date without an article date (`meta_date`).",
+               _stance("date", "resolved")),
+        Column("date_relative", pa.bool_(), "Whether it was read against the article's date or an earlier date.",
+               _stance("date", "relative")),
+    ]  # fmt: skip
 
 
 def _attributed_name(row: StanceRow) -> str | None:
@@ -226,6 +275,8 @@ TABLES: dict[str, list[Column]] = {
         *_span("trigger", "trigger"),
         *_span("content", "content"),
         *_span("evidence", "evidence"),
+        *_place(),
+        *_date(),
     ],
     "actors": [
         *_document_keys(),
@@ -285,7 +336,7 @@ def schema_markdown() -> str:
 def _type_name(kind: pa.DataType) -> str:
     if pa.types.is_list(kind):
         return f"list of {_type_name(kind.value_type)}"
-    return {"string": "string", "int64": "int64", "double": "float64"}[str(kind)]
+    return {"string": "string", "int64": "int64", "double": "float64", "bool": "bool", "date32[day]": "date"}[str(kind)]
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -433,7 +484,31 @@ def _stance_of(row: dict[str, Any]) -> dict[str, Any]:
     stance.update(id=row["stance_id"], holder=row["holder_ids"], target=row["target_ids"])
     stance.update(attributed_to=row["attributed_to"], trigger=span("trigger"), content=span("content"))
     stance["evidence"] = span("evidence")
+    stance["location"] = _location_of(row, span("location"))
+    stance["date"] = _date_of(row, span("date"))
     return stance
+
+
+def _location_of(row: dict[str, Any], mention: dict[str, Any] | None) -> dict[str, Any] | None:
+    if mention is None:
+        return None
+    keys = ("name", "country", "level", "admin1", "geonames_id", "latitude", "longitude", "confidence", "ambiguous")
+    return {"mention": mention, **{key: row[f"location_{key}"] for key in keys}}
+
+
+def _date_of(row: dict[str, Any], mention: dict[str, Any] | None) -> dict[str, Any] | None:
+    if mention is None:
+        return None
+    first, last = row["date_first"], row["date_last"]
+    return {
+        "mention": mention,
+        "value": row["date_value"],
+        "first": first.isoformat() if first is not None else None,
+        "last": last.isoformat() if last is not None else None,
+        "precision": row["date_precision"],
+        "resolved": row["date_resolved"],
+        "relative": row["date_relative"],
+    }
 
 
 def main(inputs: Sequence[Path], directory: Path, fmt: Format) -> int:

@@ -2,8 +2,10 @@
 
 A dyad is every stance one node holds toward another: a node is a country (an actor's ISO
 alpha-3 ``country``; ``igo``/``ngo`` actors without one count as ``IGO``/``NGO``) or, with
-``by="actor"``, a named actor. The aggregation works on plain v1 analysis dicts, so it
-serves ``stancewire network`` over a batch's JSONL output and ``POST /v1/network`` alike.
+``by="actor"``, a named actor. A dyad's time span runs from the first to the last day
+its stances' resolved dates cover (``Stance.date``; undated stances leave it open). The
+aggregation works on plain v1 analysis dicts, so it serves ``stancewire network`` over a
+batch's JSONL output and ``POST /v1/network`` alike.
 """
 
 from __future__ import annotations
@@ -58,6 +60,18 @@ class _Dyad:
     document_ids: list[str] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     stances: int = 0
+    first_date: str | None = None  # ISO: the earliest first day of the stances' resolved dates
+    last_date: str | None = None  # and the latest last day (min and max: the same in any order)
+    dated: int = 0  # stances with a resolved date
+
+    def date(self, found: Any) -> None:
+        """Widen the dyad's time span by one stance's date (v1 ``Stance.date``), if it is resolved."""
+        if not isinstance(found, Mapping) or not found.get("first") or not found.get("last"):
+            return
+        first, last = str(found["first"]), str(found["last"])
+        self.dated += 1
+        self.first_date = first if self.first_date is None else min(self.first_date, first)
+        self.last_date = last if self.last_date is None else max(self.last_date, last)
 
 
 def node_key(actor: Mapping[str, Any], by: Level) -> str | None:
@@ -175,6 +189,7 @@ class NetworkBuilder:
         if modality != "negated":
             dyad.score += round(score * _SCALE)
             dyad.scored += 1
+        dyad.date(stance.get("date"))
         self._nodes[pair[0]].stances_out += 1
         self._nodes[pair[1]].stances_in += 1
         evidence = stance.get("evidence") or {}
@@ -217,6 +232,9 @@ class NetworkBuilder:
                 "modalities": {m: dyad.modalities[m] for m in _most_common(dyad.modalities)},
                 "mean_score": round(dyad.score / dyad.scored / _SCALE, 3) if dyad.scored else None,
                 "documents": list(dyad.document_ids),
+                "first_date": dyad.first_date,
+                "last_date": dyad.last_date,
+                "dated": dyad.dated,
                 "evidence": [{k: v for k, v in e.items() if k != "_confidence"} for e in evidence],
             }
             if self.max_ids is not None:
@@ -307,6 +325,7 @@ def to_graph(network: Mapping[str, Any]) -> Any:
         }
         if dyad["mean_score"] is not None:
             attrs["mean_score"] = dyad["mean_score"]
+        attrs.update({k: str(dyad[k]) for k in ("first_date", "last_date") if dyad.get(k)})
         attrs.update({f"event_{k}": v for k, v in dyad["events"].items()})
         attrs.update({f"quad_{k}": v for k, v in dyad["quads"].items()})
         attrs.update({f"modality_{k}": v for k, v in dyad["modalities"].items()})
@@ -316,7 +335,7 @@ def to_graph(network: Mapping[str, Any]) -> Any:
 
 CSV_COLUMNS = [
     "source", "target", "source_label", "target_label", "stances", "mean_score", "documents",
-    *EVENT_NAMES, *QUADS, "document_ids",
+    "first_date", "last_date", *EVENT_NAMES, *QUADS, "document_ids",
 ]  # fmt: skip
 
 
@@ -329,6 +348,7 @@ def to_csv(network: Mapping[str, Any]) -> str:
         row: dict[str, Any] = {k: dyad[k] for k in ("source", "target", "source_label", "target_label", "stances")}
         row["mean_score"] = "" if dyad["mean_score"] is None else dyad["mean_score"]
         row["documents"] = document_count(dyad)
+        row.update({k: dyad.get(k) or "" for k in ("first_date", "last_date")})
         row.update({e: dyad["events"].get(e, 0) for e in EVENT_NAMES})
         row.update({q: dyad["quads"].get(q, 0) for q in QUADS})
         row["document_ids"] = ";".join(str(d) for d in dyad["documents"])

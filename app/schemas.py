@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, model_validator
 
 from app.nlp.taxonomy import ActorKind, EventName, Quad
 from app.nlp.types import Modality
@@ -23,6 +23,18 @@ def _date_text(value: object) -> object:
 
 
 IsoDate = Annotated[datetime.date, BeforeValidator(_date_text)]
+
+
+def _not_bool(value: object) -> object:
+    # JSON's true is no number; pydantic would read it as 1 (an integral 1.0 is still an integer).
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not a boolean")
+    return value
+
+
+# The numbers of an analysis sent back in (POST /v1/network): `true` for an offset, a sentence index or
+# a score is refused, not read as 1. Numbers are StrictFloat (an integer is still a number).
+Integer = Annotated[int, BeforeValidator(_not_bool)]
 
 
 class _Strict(BaseModel):
@@ -44,7 +56,8 @@ class AnalyzeRequest(_Strict):
     date: IsoDate | None = Field(
         None,
         description="The article's publication date (ISO 8601, `YYYY-MM-DD`): a named person is coded by the "
-        "office they held on that day (without it, the most recent one).",
+        "office they held on that day (without it, the most recent one), and the stances' relative dates "
+        "(`on Tuesday`, `last week`) are read against it (without it, they are left unresolved).",
     )
     options: AnalyzeOptions = Field(default_factory=AnalyzeOptions, description="Response options.")
 
@@ -61,14 +74,14 @@ class TextSpan(BaseModel):
     """A span of the submitted text: `text == submitted[start:end]`."""
 
     text: str = Field(description="The covered text.")
-    start: int = Field(ge=0, le=MAX_JSON_INT, description="Character offset of the first character.")
-    end: int = Field(ge=0, le=MAX_JSON_INT, description="Character offset just past the last character.")
+    start: Integer = Field(ge=0, le=MAX_JSON_INT, description="Character offset of the first character.")
+    end: Integer = Field(ge=0, le=MAX_JSON_INT, description="Character offset just past the last character.")
 
 
 class Mention(TextSpan):
     """One place where an actor is named or referred to."""
 
-    sentence: int = Field(ge=0, le=MAX_JSON_INT, description="Index of the sentence the mention is in, from 0.")
+    sentence: Integer = Field(ge=0, le=MAX_JSON_INT, description="Index of the sentence the mention is in, from 0.")
 
 
 class Actor(BaseModel):
@@ -83,7 +96,7 @@ class Actor(BaseModel):
     sector: str | None = Field(description="CAMEO-style sector code (GOV, MIL, REB, OPP, CVL, BUS, MED, JUD, …).")
     title: str | None = Field(description="Title or office of a person, e.g. `Ambassador`.")
     mentions: list[Mention] = Field(description="Every mention of the actor, in text order.")
-    salience: float = Field(ge=0, le=1, description="How central the actor is to the article, 0..1.")
+    salience: StrictFloat = Field(ge=0, le=1, description="How central the actor is to the article, 0..1.")
 
 
 class Rule(BaseModel):
@@ -99,6 +112,49 @@ class Rule(BaseModel):
     cameo: str | None = Field(description="The full CAMEO code the rule gives (e.g. `0233`), where it gives one.")
 
 
+class Location(BaseModel):
+    """Where the event happened: the place the event's own clause names, resolved offline (GeoNames)."""
+
+    mention: TextSpan = Field(description="The place as the text names it.")
+    name: str = Field(description="The place's name (GeoNames' for a city or division, the English one for a country).")
+    country: str = Field(description="ISO 3166-1 alpha-3 code of the country the place lies in.")
+    level: Literal["country", "admin1", "city"] | None = Field(
+        description="What the place is: a country, a first-order division (state, province, region) or a city or "
+        "town; null for a place known only as lying in `country` (no coordinates then)."
+    )
+    admin1: str | None = Field(None, description="The first-order division a city lies in.")
+    # The bounds before the validator: after it, pydantic writes them as `ge`/`le`, not JSON Schema's keywords.
+    geonames_id: Annotated[int, Field(ge=0, le=MAX_JSON_INT), BeforeValidator(_not_bool)] | None = Field(
+        None, description="GeoNames id of the place."
+    )
+    latitude: StrictFloat | None = Field(None, ge=-90, le=90, description="WGS84 latitude of the place (GeoNames).")
+    longitude: StrictFloat | None = Field(None, ge=-180, le=180, description="WGS84 longitude of the place (GeoNames).")
+    confidence: StrictFloat = Field(ge=0, le=1, description="How sure the reading of the name is, 0..1.")
+    ambiguous: StrictBool = Field(
+        description="Other countries have a place of this name too; the article's other places and actors chose."
+    )
+
+
+class StanceDate(BaseModel):
+    """When the event happened: the date expression of the event's own clause, read against the article's date."""
+
+    mention: TextSpan = Field(description="The date expression, e.g. `on Tuesday`, `overnight`, `10 July 2023`.")
+    value: str | None = Field(
+        description="ISO 8601: a day (`2024-03-12`), a month (`2024-03`), a year (`2024`) or an interval of days "
+        "(`2024-03-04/2024-03-10` for a week; `overnight` spans two days); null when the expression is relative "
+        "and the request gave no `date`."
+    )
+    first: datetime.date | None = Field(description="First day `value` covers.")
+    last: datetime.date | None = Field(description="Last day `value` covers.")
+    precision: Literal["day", "week", "month", "year"] | None = Field(
+        description="How precise the text is: `on Tuesday` a day, `last week` a week, `in March` a month."
+    )
+    resolved: StrictBool = Field(description="False for a relative date left unresolved (no article `date`).")
+    relative: StrictBool = Field(
+        description="Read against the article's date (`on Tuesday`) or a date given before (`two days later`)."
+    )
+
+
 class Stance(BaseModel):
     """Who takes what stance or action toward whom, with its evidence."""
 
@@ -109,18 +165,28 @@ class Stance(BaseModel):
     mode: str | None = Field(description="PLOVER mode where the text makes it evident (e.g. `visit`, `aerial`).")
     cameo: str = Field(description="CAMEO root code.")
     quad: Quad = Field(description="PLOVER quad class.")
-    score: float = Field(ge=-10, le=10, description="PLOVER conflict-cooperation score, -10..10.")
+    score: StrictFloat = Field(ge=-10, le=10, description="PLOVER conflict-cooperation score, -10..10.")
     modality: Modality = Field(description="Whether the event happened, is negated, hypothetical, intended, …")
     trigger: TextSpan = Field(description="The words that express the event.")
     content: TextSpan | None = Field(description="What is asked, agreed, rejected, … where the text says.")
     attributed_to: str | None = Field(description="Actor id of whoever reports the stance, if not the holder.")
-    sentence: int = Field(ge=0, le=MAX_JSON_INT, description="Index of the sentence, from 0.")
+    sentence: Integer = Field(ge=0, le=MAX_JSON_INT, description="Index of the sentence, from 0.")
     evidence: TextSpan = Field(description="The sentence the stance was found in.")
-    confidence: float = Field(ge=0, le=1, description="0..1; ranks a sentence's main event first.")
+    confidence: StrictFloat = Field(ge=0, le=1, description="0..1; ranks a sentence's main event first.")
     context: str | None = Field(
         None, description="PLOVER context (e.g. `economic`, `military`) where the coding gives one."
     )
     rule: Rule | None = Field(None, description="Where the coding came from.")
+    location: Location | None = Field(
+        None,
+        description="Where the event happened, when its own clause names a place (`in Kyiv`, `the city of Herat`, "
+        "an attacked town); a place that only names an actor (`Moscow said`) is none. Null when the text gives none.",
+    )
+    date: StanceDate | None = Field(
+        None,
+        description="When the event happened, when its own clause gives a date (`on Tuesday`, `overnight`, "
+        "`last week`, `in March`). Null when the text gives none: never the article's date by default.",
+    )
 
 
 class Meta(BaseModel):
@@ -128,8 +194,8 @@ class Meta(BaseModel):
 
     model: str = Field(description="spaCy model the workers use.")
     version: str = Field(description="Stancewire version.")
-    tokens: int = Field(ge=0, le=MAX_JSON_INT, description="Tokens in the text.")
-    elapsed_ms: float = Field(ge=0, description="Time from admission to result, in milliseconds.")
+    tokens: Integer = Field(ge=0, le=MAX_JSON_INT, description="Tokens in the text.")
+    elapsed_ms: StrictFloat = Field(ge=0, description="Time from admission to result, in milliseconds.")
 
 
 class AnalyzeResponse(BaseModel):
@@ -156,7 +222,7 @@ class Problem(BaseModel):
 
     type: str = Field(description="URI reference identifying the problem type.")
     title: str = Field(description="Short summary of the problem type.")
-    status: int = Field(ge=100, le=599, description="HTTP status code.")
+    status: Integer = Field(ge=100, le=599, description="HTTP status code.")
     detail: str = Field(description="What went wrong with this request.")
     instance: str | None = Field(None, description="The request path.")
     errors: list[FieldError] | None = Field(
@@ -235,7 +301,7 @@ class NetworkRequest(_Strict):
         description="Node level: `country` groups actors by their ISO alpha-3 code (igo/ngo actors as IGO/NGO; "
         "actors without a country are left out); `actor` keeps named actors apart.",
     )
-    max_evidence: int = Field(5, ge=0, le=100, description="Most evidence sentences to return per dyad.")
+    max_evidence: Integer = Field(5, ge=0, le=100, description="Most evidence sentences to return per dyad.")
 
     @model_validator(mode="after")
     def _one_source(self) -> NetworkRequest:
@@ -287,6 +353,13 @@ class Dyad(BaseModel):
         description="Mean PLOVER score of the stances that are not negated; null when all are negated."
     )
     documents: list[str | None] = Field(description="Ids of the documents the stances come from, first-seen order.")
+    first_date: datetime.date | None = Field(
+        None, description="First day covered by the dates of the dyad's stances (`Stance.date.first`); null if none."
+    )
+    last_date: datetime.date | None = Field(
+        None, description="Last day covered by the dates of the dyad's stances (`Stance.date.last`); null if none."
+    )
+    dated: int = Field(0, ge=0, description="Stances of the dyad with a resolved date.")
     evidence: list[DyadEvidence] = Field(description="Up to `max_evidence` stances behind the dyad, highest first.")
 
 

@@ -102,16 +102,18 @@ def measure_raw(parts: dict[str, list[str]], workers: int, repeats: int, gemm: G
 def measure_stages(repeats: int, long_text: str, gemm: Gemm) -> dict[str, Any]:
     """Median per-stage times of the full Stancewire pipeline on the seed article (and a long one).
 
-    ``rest`` is the wall time of ``analyze_texts`` not spent in the three stages: mostly turning
-    the Doc into the response's plain data.
+    ``rest`` is the wall time of ``analyze_texts`` not spent in the stages: mostly turning the Doc
+    into the response's plain data. ``own_over_parse_median`` is the Stancewire stages together
+    (actors, stances, places, dates) over the parse, per run.
     """
-    from app.nlp.pipeline import analyze_texts, load_pipeline
+    from app.nlp.pipeline import STAGES, analyze_texts, load_pipeline
 
     nlp = load_pipeline(MODEL, gemm=gemm)
 
     def stage_medians(text: str, runs: int) -> dict[str, Any]:
         analyze_texts(nlp, [text])  # warm
-        rows: dict[str, list[float]] = {"parse": [], "actors": [], "stances": [], "rest": []}
+        rows: dict[str, list[float]] = {stage: [] for stage in (*STAGES, "rest")}
+        own: list[float] = []
         tokens = 0
         for _ in range(runs):
             started = time.perf_counter()
@@ -120,9 +122,10 @@ def measure_stages(repeats: int, long_text: str, gemm: Gemm) -> dict[str, Any]:
             if result.analysis is None:
                 raise RuntimeError(f"the pipeline failed: {result.error}")
             tokens = result.tokens
-            for stage in ("parse", "actors", "stances"):
+            for stage in STAGES:
                 rows[stage].append(result.timings[stage])
-            rows["rest"].append(wall - sum(result.timings[s] for s in ("parse", "actors", "stances")))
+            rows["rest"].append(wall - sum(result.timings[s] for s in STAGES))
+            own.append(sum(result.timings[s] for s in STAGES if s != "parse") / result.timings["parse"])
         parse = median(rows["parse"])
         return {
             "tokens": tokens,
@@ -133,6 +136,7 @@ def measure_stages(repeats: int, long_text: str, gemm: Gemm) -> dict[str, Any]:
                 for stage, values in rows.items()
                 if stage != "parse"
             },
+            "own_over_parse_median": median(own),
         }
 
     seed = stage_medians(seed_article(), repeats)

@@ -287,6 +287,9 @@ def summarise(raw: dict[str, dict[str, Any]], svc: dict[str, Any], stages: dict[
         "gemm_seed_parse_ms": raw["tuned"]["gemm"]["seed_parse_ms_median"],
         "actors_over_parse": stages["actors_over_parse_median"],
         "stances_over_parse": stages["stances_over_parse_median"],
+        "places_over_parse": stages["places_over_parse_median"],
+        "dates_over_parse": stages["dates_over_parse_median"],
+        "own_stages_over_parse": stages["own_over_parse_median"],
     }
 
 
@@ -335,8 +338,10 @@ def print_report(report: dict[str, Any]) -> None:
             f"stage cost on {label} ({st['tokens']} tokens, median of {st['repeats']}): tuned parse "
             f"{st['parse_ms_median']:.1f} ms, actors {st['actors_ms_median']:.1f} ms "
             f"({st['actors_over_parse_median']:.3f} x parse), stances {st['stances_ms_median']:.1f} ms "
-            f"({st['stances_over_parse_median']:.3f} x parse), rest (serialisation) {st['rest_ms_median']:.1f} ms "
-            f"({st['rest_over_parse_median']:.3f} x parse)"
+            f"({st['stances_over_parse_median']:.3f} x parse), places {st['places_ms_median']:.1f} ms "
+            f"({st['places_over_parse_median']:.3f} x parse), dates {st['dates_ms_median']:.1f} ms "
+            f"({st['dates_over_parse_median']:.3f} x parse); the four together {st['own_over_parse_median']:.3f} x "
+            f"parse; rest (serialisation) {st['rest_ms_median']:.1f} ms ({st['rest_over_parse_median']:.3f} x parse)"
         )
 
 

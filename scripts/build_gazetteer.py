@@ -1,7 +1,7 @@
 """Generate app/nlp/data/gazetteer.json from pycountry, countryinfo, country_converter and the curated YAML.
 
 Usage: ``python scripts/build_gazetteer.py [--check]``. The output is deterministic (sorted keys and
-lists), so ``--check`` (and tests/unit/test_gazetteer.py) can compare it with the committed file.
+lists), so ``--check`` (and tests/test_gazetteer.py) can compare it with the committed file.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from typing import Any
 import jsonschema
 import pycountry
 import yaml
+
+from app.nlp.country_sources import countryinfo_records
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "app" / "nlp" / "data"
 CURATED = DATA_DIR / "gazetteer_curated.yaml"
@@ -48,20 +50,6 @@ def load_curated(path: Path = CURATED) -> dict[str, Any]:
     schema = json.loads((DATA_DIR / "gazetteer_curated.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
     return data
-
-
-def _countryinfo_records() -> dict[str, dict[str, Any]]:
-    """Return countryinfo's per-country JSON records keyed by ISO alpha-3."""
-    records: dict[str, dict[str, Any]] = {}
-    data_dir = resources.files("countryinfo") / "data"
-    for entry in sorted(data_dir.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".json"):
-            continue
-        record = json.loads(entry.read_text(encoding="utf-8"))
-        alpha3 = (record.get("ISO") or {}).get("alpha3")
-        if alpha3:
-            records[alpha3] = record
-    return records
 
 
 def _coco_records() -> dict[str, dict[str, str]]:
@@ -125,7 +113,7 @@ def _provinces(infos: dict[str, dict[str, Any]], codes: list[str], taken: set[st
 
 def build_countries(curated: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Merge the libraries and curated aliases into one entry per ISO alpha-3 code."""
-    infos = _countryinfo_records()
+    infos = countryinfo_records()
     cocos = _coco_records()
     ambiguous = {a.lower() for a in curated.get("ambiguous_names", [])}
     codes = sorted(c.alpha_3 for c in pycountry.countries)
@@ -170,15 +158,8 @@ def build(curated: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the whole gazetteer as plain data."""
     curated = curated if curated is not None else load_curated()
     sections = ("seats", "organizations", "persons", "titles", "group_heads", "state_heads", "ngo_name_words")
-    sections += (
-        "org_sector_words",
-        "locative_preps",
-        "post_preps",
-        "post_titles",
-        "anaphors",
-        "place_nouns",
-        "facility_nouns",
-    )
+    sections += ("org_sector_words", "locative_preps", "post_preps", "post_titles", "anaphors")
+    sections += ("place_nouns", "facility_nouns")
     gazetteer: dict[str, Any] = {
         "version": 1,
         "generated_by": "scripts/build_gazetteer.py",

@@ -35,7 +35,7 @@ class Metrics:
         )
         self.stage_seconds = Histogram(
             "stancewire_pipeline_stage_seconds",
-            "Time one document spends in a pipeline stage (parse, actors, stances).",
+            "Time one document spends in a pipeline stage (parse, actors, stances, places, dates).",
             ["stage"],
             buckets=_LATENCY_BUCKETS,
             registry=r,

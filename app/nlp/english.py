@@ -23,6 +23,8 @@ class ClosedClass:
     object_control_preps: frozenset[str]
     source_preps: frozenset[str]
     residence_verbs: frozenset[str]
+    region_qualifiers: frozenset[str]
+    area_nouns: frozenset[str]
     relative_pronouns: frozenset[str]
     personal_pronouns: frozenset[str]
     definite_determiners: frozenset[str]

@@ -49,6 +49,7 @@ class Entry:
     objects: frozenset[str] = frozenset()
     object_events: frozenset[str] = frozenset()  # the object is itself a noun trigger of one of these events
     holder_words: frozenset[str] = frozenset()  # lemmas one of which heads or modifies the doer's phrase
+    purpose: frozenset[str] = frozenset()  # lemmas one of which heads the trigger's "to ..." purpose clause
     mode: str | None = None
     cameo: str | None = None
     embeds: Modality | None = None
@@ -62,6 +63,8 @@ class Entry:
         # An object names the act more surely than a particle does ("withdraw inspectors from").
         has_object = bool(self.objects or self.object_events)
         constraints = int(bool(self.with_words)) + int(bool(self.requires)) + int(bool(self.holder_words))
+        # What a move is for decides what it is: troops sent "to help residents" bring relief.
+        constraints += 3 * int(bool(self.purpose))
         return 2 * int(has_object) + constraints
 
 
@@ -191,6 +194,7 @@ def _entries(
                     objects=frozenset(spec.get("object", ())),
                     object_events=frozenset(spec.get("object_event", ())),
                     holder_words=frozenset(spec.get("holder_words", ())),
+                    purpose=frozenset(spec.get("purpose", ())),
                     mode=spec.get("mode"),
                     cameo=spec.get("cameo"),
                     embeds=spec.get("embeds"),
@@ -219,6 +223,8 @@ def _describe(spec: dict[str, Any], lemma: str) -> str:
         parts.append(f"object naming a {'/'.join(spec['object_event'])} act")
     if "holder_words" in spec:
         parts.append(f"by {'/'.join(spec['holder_words'][:4])}" + ("/…" if len(spec["holder_words"]) > 4 else ""))
+    if "purpose" in spec:
+        parts.append(f"to {'/'.join(spec['purpose'][:4])}" + ("/…" if len(spec["purpose"]) > 4 else ""))
     if "requires" in spec:
         parts.append(f"requires {'/'.join(spec['requires'])}")
     return " + ".join(parts) + f" (frame {spec['frame']})"

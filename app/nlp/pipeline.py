@@ -17,14 +17,14 @@ from spacy.tokens import Doc
 
 from app.nlp.extensions import register_extensions
 from app.nlp.gemm import SPACY_GEMM, Gemm, models_use
-from app.nlp.pipes import ACTORS_PIPE, STANCES_PIPE
+from app.nlp.pipes import ACTORS_PIPE, DATES_PIPE, PLACES_PIPE, STANCES_PIPE
 from app.nlp.segment import bounded_docs
 from app.nlp.serialize import serialize_doc
 
 # The stages a document goes through, in order, as reported in metrics and timings.
-STAGES = ("parse", "actors", "stances")
+STAGES = ("parse", "actors", "stances", "places", "dates")
 # The Stancewire stages after the model's parse: stage name -> pipe.
-OWN_PIPES = {"actors": ACTORS_PIPE, "stances": STANCES_PIPE}
+OWN_PIPES = {"actors": ACTORS_PIPE, "stances": STANCES_PIPE, "places": PLACES_PIPE, "dates": DATES_PIPE}
 log = logging.getLogger("stancewire.pipeline")
 
 
@@ -43,6 +43,8 @@ def load_pipeline(
     """
     # Importing the modules registers their @Language.factory components.
     import app.nlp.actors
+    import app.nlp.dates.component
+    import app.nlp.places.component
     import app.nlp.stances  # noqa: F401
     from app.nlp.attribute_rules import compile_attribute_ruler
 
@@ -54,6 +56,8 @@ def load_pipeline(
     extra = [str(path) for path in dictionaries]
     nlp.add_pipe(ACTORS_PIPE, last=True, config={"dictionaries": extra})
     nlp.add_pipe(STANCES_PIPE, last=True, config={"dictionaries": extra})
+    nlp.add_pipe(PLACES_PIPE, last=True)
+    nlp.add_pipe(DATES_PIPE, last=True)
     return nlp
 
 
@@ -84,13 +88,14 @@ def analyze_texts(
     """Analyse a batch of texts; one failing text never fails the others.
 
     ``dates``: each text's article date (or None), set as ``doc._.article_date`` before the
-    Stancewire stages run; the actor stage codes a named person by the role held that day.
+    Stancewire stages run; the actor stage codes a named person by the role held that day, the
+    date stage reads "on Tuesday" and "last week" against it.
 
     Runs inside ``nlp.memory_zone()`` so the vocabulary and string store do not grow with
     every new word seen. A batch that raises is analysed again one text at a time, so that
     only the texts that fail on their own come back failed, each with its exception.
-    ``keep(position)`` is asked before each stage (parse, actors, stances, serialisation): a
-    text it turns down is dropped there.
+    ``keep(position)`` is asked before each stage (parse, actors, stances, places, dates,
+    serialisation): a text it turns down is dropped there.
     """
     days: Sequence[date | None] = [None] * len(texts) if dates is None else dates
     if len(days) != len(texts):

@@ -8,5 +8,7 @@ from __future__ import annotations
 
 ACTORS_PIPE = "stancewire_actors"
 STANCES_PIPE = "stancewire_stances"
+PLACES_PIPE = "stancewire_places"
+DATES_PIPE = "stancewire_dates"
 COMPILED_ATTRIBUTE_RULER = "stancewire_attribute_ruler"
 ATTRIBUTE_RULER = "attribute_ruler"

@@ -7,7 +7,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from app.nlp.taxonomy import categories
-from app.nlp.types import CharSpan, DocActor, DocStance, Rule
+from app.nlp.types import CharSpan, DocActor, DocStance, EventDate, Location, Rule
 
 
 def serialize_doc(doc: Doc, text: str | None = None) -> dict[str, Any]:
@@ -75,6 +75,39 @@ def _stance(index: int, stance: DocStance, text: str) -> dict[str, Any]:
         "confidence": round(stance.confidence, 4),
         "context": stance.context,
         "rule": _rule(stance.rule),
+        "location": _location(stance.location, text),
+        "date": _date(stance.date, text),
+    }
+
+
+def _location(location: Location | None, text: str) -> dict[str, Any] | None:
+    if location is None:
+        return None
+    return {
+        "mention": _span(location.mention, text),
+        "name": location.name,
+        "country": location.country,
+        "level": location.level,
+        "admin1": location.admin1,
+        "geonames_id": location.geonames_id,
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "confidence": round(location.confidence, 4),
+        "ambiguous": location.ambiguous,
+    }
+
+
+def _date(found: EventDate | None, text: str) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "mention": _span(found.mention, text),
+        "value": found.value,
+        "first": found.first,
+        "last": found.last,
+        "precision": found.precision,
+        "resolved": found.value is not None,
+        "relative": found.relative,
     }
 
 

@@ -13,6 +13,8 @@ from app.nlp.taxonomy import ActorKind
 
 MentionVia = Literal["name", "demonym", "capital", "seat", "acronym", "title", "nominal", "pronoun"]
 Modality = Literal["asserted", "negated", "hypothetical", "intended", "requested", "alleged"]
+PlaceLevel = Literal["country", "admin1", "city"]
+DatePrecision = Literal["day", "week", "month", "year"]
 
 
 @dataclass(slots=True)
@@ -66,6 +68,34 @@ class CharSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """Where an event happened: the place the text names in the event's clause, resolved."""
+
+    mention: CharSpan
+    name: str
+    country: str  # ISO 3166-1 alpha-3
+    level: PlaceLevel | None  # None: known to the gazetteer only, not to the place index
+    admin1: str | None = None  # the first-order division a city lies in
+    geonames_id: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    confidence: float = 0.5
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    """When an event happened: the date expression of the event's clause, read against the article's date."""
+
+    mention: CharSpan
+    value: str | None  # ISO 8601: "2024-03-12", "2024-03", "2024", or "2024-03-04/2024-03-10"; None: unresolved
+    first: str | None  # first and last day the value covers (ISO dates)
+    last: str | None
+    precision: DatePrecision | None
+    relative: bool  # read against the article's date (or a date the text gave before)
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     """Where a stance's coding came from, so that an analyst can audit it without reading code."""
 
@@ -93,3 +123,5 @@ class DocStance:
     confidence: float = 0.5
     context: str | None = None  # PLOVER context (economic, military, ...) where the coding gives one
     rule: Rule | None = None
+    location: Location | None = None  # set by the place stage
+    date: EventDate | None = None  # set by the date stage

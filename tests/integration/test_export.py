@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +101,39 @@ async def test_export_merges_inputs_keeps_failures_and_skips_a_line_still_being_
     broken.write_bytes(b"not json\n" + orjson.dumps(analysis) + b"\n")
     with pytest.raises(ValueError, match=r"broken\.jsonl:1: not JSON"):
         list(read_results([broken]))
+
+
+async def test_the_stances_table_says_where_and_when(client: httpx.AsyncClient, tmp_path: Path) -> None:
+    import datetime
+
+    from app.export import read_tables
+    from app.network import build_network
+
+    text = "Russian forces shelled Ukrainian positions near Kherson overnight. Iran denied supplying drones."
+    response = await client.post("/v1/analyze", json={"text": text, "id": "kherson", "date": "2024-03-14"})
+    assert response.status_code == 200, response.text
+    results = tmp_path / "results.jsonl"
+    results.write_bytes(orjson.dumps(response.json()) + b"\n")
+    for fmt in ("parquet", "csv"):
+        export([results], tmp_path / fmt, fmt, Merge())
+    stances = pq.read_table(tmp_path / "parquet" / "stances.parquet").to_pylist()
+    shelled = next(s for s in stances if s["trigger_text"] == "shelled")
+    assert (shelled["location_country"], shelled["location_name"], shelled["location_level"]) == (
+        "UKR",
+        "Kherson",
+        "city",
+    )
+    assert shelled["location_latitude"] == pytest.approx(46.64, abs=0.05) and shelled["location_geonames_id"] == 706448
+    assert (shelled["date_value"], shelled["date_precision"], shelled["date_text"]) == (
+        "2024-03-13/2024-03-14", "day", "overnight"
+    )  # fmt: skip
+    assert (shelled["date_first"], shelled["date_last"]) == (datetime.date(2024, 3, 13), datetime.date(2024, 3, 14))
+    denied = next(s for s in stances if s["trigger_text"] == "denied")
+    assert denied["location_country"] is None and denied["date_value"] is None and denied["date_resolved"] is None
+    csv_header = next(csv.reader(io.StringIO((tmp_path / "csv" / "stances.csv").read_text("utf-8"))))
+    assert {"location_country", "location_name", "location_latitude", "location_longitude", "date_value",
+            "date_precision"} <= set(csv_header)  # fmt: skip
+    # The network read back from the tables spans the same days as from the analyses.
+    from_tables = build_network(read_tables(tmp_path / "parquet"))
+    assert from_tables["dyads"] == build_network([response.json()])["dyads"]
+    assert {(d["first_date"], d["last_date"]) for d in from_tables["dyads"]} == {("2024-03-13", "2024-03-14")}

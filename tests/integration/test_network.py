@@ -12,7 +12,7 @@ import networkx as nx
 import orjson
 import pytest
 
-from app.api.examples import SEED_SENTENCE
+from app.api.examples import SEED_SENTENCE, analyze_request_example
 from app.cli import main as cli_main
 from app.network import build_network, draw_network, to_csv, write_network
 from app.schemas import NetworkResponse
@@ -218,3 +218,99 @@ async def test_capped_ids_keep_exact_counts_and_the_smallest_ids(analyses: list[
     rows = list(csv.DictReader(io.StringIO(to_csv(network))))
     capped_row = next(r for r in rows if (r["source"], r["target"]) == ("USA", "CHN"))
     assert capped_row["documents"] == "30" and capped_row["document_ids"].count(";") == 4
+
+
+async def test_dyads_carry_the_first_and_last_day_of_their_dated_stances(
+    client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    documents = [
+        {
+            "id": "march",
+            "date": "2024-03-14",
+            "text": "Russian forces shelled Ukrainian positions near Kherson overnight.",
+        },
+        {"id": "may", "date": "2024-05-20", "text": "Russian troops attacked Ukraine's Kharkiv region last week."},
+        {"id": "undated", "text": "Russian forces shelled Ukrainian positions on Tuesday."},
+    ]
+    body = (await client.post("/v1/network", json={"documents": documents, "by": "country"})).json()
+    pair = dyad(body, "RUS", "UKR")
+    assert pair["first_date"] == "2024-03-13" and pair["last_date"] == "2024-05-19"
+    assert pair["dated"] == 2 and pair["stances"] == 3  # the undated Tuesday leaves the span as it is
+    # The same analyses sent back in: their dates survive the contract and give the same span.
+    batch = await client.post("/v1/analyze/batch", json={"documents": documents})
+    assert batch.status_code == 200, batch.text
+    again = await client.post("/v1/network", json={"analyses": batch.json()["results"]})
+    assert again.status_code == 200, again.text
+    again_pair = dyad(again.json(), "RUS", "UKR")
+    assert {k: again_pair[k] for k in ("first_date", "last_date", "dated")} == {
+        "first_date": "2024-03-13",
+        "last_date": "2024-05-19",
+        "dated": 2,
+    }
+    rows = list(csv.DictReader(io.StringIO(to_csv(body))))
+    row = next(r for r in rows if (r["source"], r["target"]) == ("RUS", "UKR"))
+    assert (row["first_date"], row["last_date"]) == ("2024-03-13", "2024-05-19")
+    write_network(body, tmp_path / "net.graphml")
+    edge = nx.read_graphml(tmp_path / "net.graphml").edges["RUS", "UKR"]
+    assert (edge["first_date"], edge["last_date"]) == ("2024-03-13", "2024-05-19")
+
+
+def _set(analysis: dict[str, Any], path: tuple[str | int, ...], value: object) -> None:
+    *parents, last = path
+    node: Any = analysis
+    for key in parents:
+        node = node[key]
+    node[last] = value
+
+
+@pytest.fixture
+async def placed_and_dated(client: httpx.AsyncClient) -> dict[str, Any]:
+    """The documented example's real analysis: a stance placed in Beijing and dated Tuesday."""
+    response = await client.post("/v1/analyze", json=analyze_request_example())
+    assert response.status_code == 200, response.text
+    analysis: dict[str, Any] = response.json()
+    return analysis
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("stances", 0, "trigger", "start"), True),
+        (("stances", 0, "sentence"), True),
+        (("stances", 0, "score"), True),
+        (("actors", 0, "mentions", 0, "end"), False),
+        (("actors", 0, "salience"), True),
+        (("stances", -1, "location", "geonames_id"), True),
+        (("stances", -1, "location", "mention", "start"), True),
+        (("stances", -1, "location", "latitude"), True),
+        (("stances", -1, "location", "ambiguous"), 1),
+        (("stances", -1, "date", "resolved"), 1),
+        (("meta", "tokens"), True),
+    ],
+)
+async def test_a_boolean_for_a_number_or_a_number_for_a_boolean_is_refused(
+    client: httpx.AsyncClient, placed_and_dated: dict[str, Any], path: tuple[str | int, ...], value: object
+) -> None:
+    last = placed_and_dated["stances"][-1]
+    assert last["location"]["name"] == "Beijing" and last["location"]["geonames_id"], last
+    assert last["date"]["value"] == "2024-05-14" and last["date"]["resolved"] is True, last
+    accepted = await client.post("/v1/network", json={"analyses": [placed_and_dated]})
+    assert accepted.status_code == 200, accepted.text
+    *parents, field = path
+    node: Any = placed_and_dated
+    for key in parents:
+        node = node[key]
+    node[field] = value
+    response = await client.post("/v1/network", json={"analyses": [placed_and_dated]})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert any(str(field) in error["loc"] for error in response.json()["errors"]), response.text
+
+
+async def test_an_integral_float_offset_is_still_an_integer(
+    client: httpx.AsyncClient, placed_and_dated: dict[str, Any]
+) -> None:
+    trigger = placed_and_dated["stances"][0]["trigger"]
+    trigger["start"] = float(trigger["start"])  # what a JSON writer that keeps every number a float sends
+    response = await client.post("/v1/network", json={"analyses": [placed_and_dated]})
+    assert response.status_code == 200, response.text

@@ -35,8 +35,13 @@ async def test_metrics_have_process_and_per_worker_series(client: httpx.AsyncCli
 
 
 def test_worker_slots_stay_put_and_a_replacement_takes_the_free_one() -> None:
-    sleepers = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(3)]
+    sleep = "import time; print('up', flush=True); time.sleep(60)"
+    sleepers = [subprocess.Popen([sys.executable, "-c", sleep], stdout=subprocess.PIPE) for _ in range(3)]
     try:
+        # Until its interpreter has started, a just-spawned process holds well under 1 MB (a loaded
+        # machine can take a while): wait for each to say it is up before reading its memory.
+        for sleeper in sleepers:
+            assert sleeper.stdout is not None and sleeper.stdout.readline() == b"up\n"
         first, second, third = (p.pid for p in sleepers)
         pids = [first, second]
         collector = WorkerResources()
@@ -56,4 +61,4 @@ def test_worker_slots_stay_put_and_a_replacement_takes_the_free_one() -> None:
     finally:
         for sleeper in sleepers:
             sleeper.kill()
-            sleeper.wait()
+            sleeper.communicate()

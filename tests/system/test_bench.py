@@ -1,7 +1,7 @@
-"""The benchmark and the memory soak run end to end (briefly) and write their figures.
+"""The benchmark, the memory soak and the start-up bench run end to end (briefly) and write their figures.
 
 Their numbers are not asserted here (that is what `make bench` and `make memory` report);
-only that both tools work against the real service and produce complete, sane JSON.
+only that the tools work against the real service and produce complete, sane JSON.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ def test_quick_benchmark_measures_raw_spacy_and_the_service(tmp_path: Path) -> N
     stages = report["stages"]
     assert stages["parse_ms_median"] > 0 and stages["actors_over_parse_median"] >= 0
     assert stages["stances_over_parse_median"] >= 0
+    assert stages["places_over_parse_median"] >= 0 and stages["dates_over_parse_median"] >= 0
+    assert stages["own_over_parse_median"] >= stages["actors_over_parse_median"]
 
 
 def test_memory_soak_reads_every_workers_rss(tmp_path: Path) -> None:
@@ -65,3 +67,16 @@ def test_memory_soak_reads_every_workers_rss(tmp_path: Path) -> None:
         assert worker["warm_mb"] > 50 and worker["final_mb"] > 50  # a loaded spaCy model, not a stray pid
         assert not worker["replaced"]
     assert report["api"]["final_mb"] > 0
+
+
+def test_startup_bench_times_both_trees_and_reads_the_workers_rss(tmp_path: Path) -> None:
+    out = tmp_path / "startup.json"
+    run_tool("bench/startup.py", "--runs", "1", "--workers", "2", "--against", "HEAD", "--out", str(out))
+    report = orjson.loads(out.read_bytes())
+    assert set(report["runs"]) == {"this tree", "HEAD"}
+    for (run,) in report["runs"].values():
+        assert run["ready_s"] > 0
+        assert len(run["rss_warm_mb"]) == 2 and all(mb > 50 for mb in run["rss_warm_mb"])  # loaded models
+    # The ref's run imported the app from its own extracted tree, not this checkout.
+    assert not Path(report["runs"]["HEAD"][0]["app"]).is_relative_to(ROOT)
+    assert report["ratio"]["ready"] > 0

@@ -117,6 +117,30 @@ def test_seed_article_shows_the_request_row_the_graph_and_actor_details(page: Pa
     assert screenshot.stat().st_size > 10_000
 
 
+def test_stance_table_shows_place_and_date_and_the_text_frames_the_place(page: Page) -> None:
+    page.get_by_label("Article text").fill(
+        "Russian forces shelled Kherson overnight, killing a woman. Iran denied supplying drones to Russia."
+    )
+    page.get_by_label("Article date (optional)").fill("2024-03-14")
+    page.get_by_role("button", name="Analyse").click()
+
+    row = page.locator('#stances tbody tr[data-event="ASSAULT"]').first
+    expect(row).to_be_visible(timeout=60_000)
+    expect(row.locator("td.place-cell")).to_have_text("Kherson (UKR)")
+    expect(row.locator("td.date-cell")).to_have_text("2024-03-13/2024-03-14")
+    assert "GeoNames 706448" in (row.locator("td.place-cell").get_attribute("title") or "")
+    # The stance that names no place or date says so rather than borrowing the actors' country.
+    denied = page.locator('#stances tbody tr[data-event="REJECT"]').first
+    expect(denied.locator("td.place-cell")).to_have_text("—")
+    expect(denied.locator("td.date-cell")).to_have_text("—")
+
+    place = page.locator("#article span.place", has_text="Kherson")
+    expect(place).to_have_count(1)
+    expect(place).to_have_attribute("data-country", "UKR")
+    row.click()
+    expect(page.locator("#article span.place.selected")).to_have_text("Kherson")
+
+
 def test_api_errors_are_shown_as_readable_messages(page: Page) -> None:
     text_box = page.get_by_label("Article text")
     button = page.get_by_role("button", name="Analyse")

@@ -304,3 +304,74 @@ def test_a_named_site_is_no_actor(nlp: Language) -> None:
 )
 def test_a_protest_by_an_unnamed_crowd_is_its_countrys_people(nlp: Language, text: str, country: str) -> None:
     find(stances(nlp, text), "PROTEST", country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Latin American foreign ministers condemned the coup in Bolivia.",
+        "Coldplay announced a North American tour, their first since the pandemic.",
+        "Central American migrants crossed the river into Mexico.",
+    ],
+)
+def test_a_demonym_a_regions_word_qualifies_names_no_country(nlp: Language, text: str) -> None:
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    assert "USA" not in {a["country"] for a in analysis["actors"]}, analysis["actors"]
+
+
+def test_a_countrys_own_compound_demonym_still_names_it(nlp: Language) -> None:
+    find(stances(nlp, "South African police arrested dozens of North Korean diplomats."), "COERCE", "ZAF", "PRK")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Norway's Alexander Rybak defeated Iceland's Yohanna in the Eurovision Song Contest final in Moscow.",
+        "Scottie Scheffler captured the U.S. Open with a birdie on the final hole.",
+        "Nelly Korda seized the lead on the back nine at the Women's PGA Championship in Maryland.",
+    ],
+)
+def test_a_contest_between_nationals_is_no_political_act(nlp: Language, text: str) -> None:
+    # A country in a possessive before a person ("Iceland's Yohanna") gives a nationality, as a demonym does.
+    assert not [s for s in stances(nlp, text) if s["confidence"] >= 0.5]
+
+
+def test_a_region_within_a_country_keeps_its_demonym(nlp: Language) -> None:
+    find(stances(nlp, "Militias shelled a northern Nigerian village near the border."), "ASSAULT", "NGA", "NGA")
+
+
+@pytest.mark.parametrize(
+    ("text", "holder"),
+    [
+        ("Pakistani troops deployed along the frontier after the ambush.", "PAK"),
+        ("Nigerian soldiers redeployed to Maiduguri after the attack on the base.", "NGA"),
+    ],
+)
+def test_an_armed_force_deploying_itself_mobilizes(nlp: Language, text: str, holder: str) -> None:
+    find(stances(nlp, text), "MOBILIZE", holder)
+
+
+def test_a_person_takes_the_country_of_a_place_in_their_own_phrase(nlp: Language) -> None:
+    find(stances(nlp, "A federal judge in Brasilia ordered the government to release the files."), "REQUEST", "BRA")
+    analysis = analyze_texts(nlp, ["A spokesman in Doha said the talks would resume on Monday."])[0].analysis
+    assert analysis is not None  # whoever reports a sentence takes nothing from where they speak
+    assert all(a["country"] is None for a in analysis["actors"] if a["name"] == "spokesman"), analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Thousands of Colombian soldiers were deployed to Mocoa to help residents after the mudslide.", "COL", None),
+        ("A brigade of Cuban doctors was dispatched to Peru to treat patients.", "CUB", "PER"),
+        ("Chinese rescue teams were flown to Nepal to search for survivors.", "CHN", "NPL"),
+    ],
+)
+def test_whoever_is_sent_to_help_brings_aid(nlp: Language, text: str, holder: str, target: str | None) -> None:
+    found = stances(nlp, text)
+    find(found, "AID", holder, target)
+    assert not [s for s in found if s["event"] == "MOBILIZE"], found
+
+
+def test_troops_sent_for_a_military_purpose_still_mobilize(nlp: Language) -> None:
+    find(stances(nlp, "Russia sent troops to Belarus to reinforce its border."), "MOBILIZE", "RUS", "BLR")

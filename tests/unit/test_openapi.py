@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from spacy.language import Language
 
-from app.api.examples import EXAMPLE_ID, SEED_SENTENCE, analyze_response_example
+from app.api.examples import EXAMPLE_DATE, EXAMPLE_ID, EXAMPLE_TEXT, analyze_response_example
 from app.cli import analyze_locally
 from app.core.analysis import Analysed
 from app.main import create_app
@@ -38,18 +38,32 @@ def test_operation_ids_are_stable() -> None:
 
 def test_every_schema_field_is_described() -> None:
     schemas = committed_spec()["components"]["schemas"]
-    for name in ("AnalyzeRequest", "AnalyzeResponse", "Actor", "Stance", "Mention", "Meta", "Problem"):
+    for name in (
+        "AnalyzeRequest",
+        "AnalyzeResponse",
+        "Actor",
+        "Stance",
+        "Location",
+        "StanceDate",
+        "Mention",
+        "Meta",
+        "Problem",
+    ):
         for field, schema in schemas[name]["properties"].items():
             assert schema.get("description"), f"{name}.{field} has no description"
 
 
 def test_response_example_is_the_real_analysis_of_the_request_example(nlp: Language) -> None:
     del nlp  # loaded once per session; analyze_locally loads its own copy of the same model
-    (result,) = analyze_locally([AnalyzeRequest(text=SEED_SENTENCE, id=EXAMPLE_ID)], make_settings())
+    (result,) = analyze_locally([AnalyzeRequest(text=EXAMPLE_TEXT, id=EXAMPLE_ID, date=EXAMPLE_DATE)], make_settings())
     assert isinstance(result, Analysed)
     real = orjson.loads(result.body)
     example = analyze_response_example()
     assert example, "run `make openapi` to generate the response example"
+    # The example shows what the contract promises: a stance placed and dated by its own clause.
+    met = next(s for s in example["stances"] if s["trigger"]["text"] == "met")
+    assert met["location"]["name"] == "Beijing" and met["location"]["country"] == "CHN"
+    assert met["date"]["value"] == "2024-05-14" and met["date"]["mention"]["text"] == "Tuesday"
     real["meta"].pop("elapsed_ms")
     example = {**example, "meta": {k: v for k, v in example["meta"].items() if k != "elapsed_ms"}}
     assert real == example, "the documented example is stale: run `make openapi`"

@@ -31,9 +31,11 @@ def inherit_countries(builder: ActorBuilder) -> None:
     in: first a place in their own phrase ("demonstrators in Baghdad"), then, for a group, the one
     country its sentence locates things in ("people blocked streets in Hong Kong in defiance of
     Chinese authorities"), else the one country that the places and named actors of their sentences
-    share ("President Dos Santos ... UNITA"). A place-only name
-    ("in Algiers") lends its country to an unnamed collective only (a group noun), never to a person
-    or an organisation, and never becomes an actor itself. With two candidates nothing is inherited.
+    share ("President Dos Santos ... UNITA"). A place-only name elsewhere in the sentence ("in
+    Algiers") lends its country to an unnamed collective only (a group noun); a person takes one
+    only from their own phrase ("a federal judge in Brasilia"); an organisation never (its seat
+    is not named that way: "the Stimson Center in Washington" is where an event was). A place never
+    becomes an actor itself. With two candidates nothing is inherited.
     Whoever reports the sentence ("officials in Lagos said", "according to a monitor in London") lends a
     collective nothing: the place of the source is not the place of the news.
     """
@@ -84,7 +86,7 @@ def inherit_countries(builder: ActorBuilder) -> None:
             continue  # "(a mission of) observers from the OSCE": the actor in its own phrase is its affiliation
         collective = draft.kind == "group"
         own = {code for m in named for i, code in place_tokens.get(m.sentence, []) if _places_head(doc[i], m.head_i)}
-        if collective and len(own) == 1:
+        if len(own) == 1 and draft.kind != "organization":  # "demonstrators in Baghdad", "a judge in Brasilia"
             draft.country = own.pop()
             continue
         where = {code for m in named for code in located.get(m.sentence, set())}

@@ -32,6 +32,7 @@ from spacy.parts_of_speech import NOUN
 from spacy.tokens import Doc, Span
 
 from app.nlp.actors.agents import AgentNouns, AgentReading
+from app.nlp.actors.names import qualified_by_region
 from app.nlp.actors.phoenix import CountryPhrases, Reading, is_person, load_rules, read_record
 from app.nlp.actors.records import NOUNS, PLURAL_TAGS, FoundName
 from app.nlp.arrays import distinct_strings, positions
@@ -183,6 +184,8 @@ class DictionaryNames:
             return False
         if _in_non_political(start, end, entry, context.non_political):
             return False
+        if entry.via == "demonym" and qualified_by_region(context.doc, start):
+            return False  # "Latin American": a region, not the country
         inside = {id(n): n for i in range(start, end) for n in context.names_at.get(i, ())}
         if any(n.start < start or n.end > end for n in inside.values()):
             return False  # crosses a gazetteer name, or lies inside one: the gazetteer wins

@@ -10,8 +10,10 @@ from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from app.nlp.actors.index_places import index_places
 from app.nlp.actors.records import FoundName
 from app.nlp.arrays import distinct_strings, positions
+from app.nlp.english import english
 from app.nlp.gazetteer import Gazetteer, NameEntry, NameVia, correct_spelling, country_from_regex
 
 # Which reading of a name wins when two entries match the same words.
@@ -64,20 +66,48 @@ def gazetteer_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span]) -> list[Foun
     # filter_spans keeps the first of equally long spans: "Brussels" the seat of the EU before the capital.
     spans.sort(key=lambda s: _PRIORITY[gaz.entries[s.label_][0].via])
     persons = {i: ent for ent in ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
-    kept = [s for s in filter_spans(spans) if not _inside_person(s, persons, gaz)]
+    kept = [s for s in filter_spans(spans) if not _inside_person(s, persons, gaz) and not _regional(s, gaz)]
     return [FoundName(s.start, s.end, gaz.entries[s.label_][0], s.start_char, s.end_char) for s in kept]
 
 
 def fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], found: Sequence[FoundName]) -> list[FoundName]:
     """Find what the phrase matches left: names inside hyphenated tokens, misspellings, NER places."""
     covered = {i for name in found for i in range(name.start, name.end)}
-    return _subtoken_names(doc, gaz, covered) + _fallback_names(doc, gaz, ents, covered)
+    names = _subtoken_names(doc, gaz, covered) + _fallback_names(doc, gaz, ents, covered)
+    return names + index_places(doc, gaz, ents, [*found, *names], covered)
 
 
 def _case_ok(span: Span, gaz: Gazetteer) -> bool:
     """A lower-cased match counts only where written as a name: capitalised, or exactly as listed."""
     first = span[0].text
     return first[:1].isupper() or span.text in gaz.exact_names
+
+
+def _regional(span: Span, gaz: Gazetteer) -> bool:
+    """True for a demonym that a region's word qualifies ("Latin American", "North African", "Pan-Arab").
+
+    A country's own compound demonym ("South African", "North Korean") is a longer match and never
+    reaches here: only what the gazetteer does not list as a whole is a region.
+    """
+    if gaz.entries[span.label_][0].via != "demonym":
+        return False
+    return qualified_by_region(span.doc, span.start)
+
+
+def qualified_by_region(doc: Doc, start: int) -> bool:
+    """Tell whether a region's word comes right before the demonym at ``start`` ("Latin American")."""
+    before = doc[start - 1] if start > 0 else None
+    if before is not None and before.text == "-" and start > 1:
+        before = doc[start - 2]  # "Pan - African" split by the tokenizer
+    return before is not None and before.is_title and before.lower_ in english().region_qualifiers
+
+
+def _regional_entity(ent: Span) -> bool:
+    """True for an entity the NER read as one nationality that is a region's ("Latin American", "Pan-Arab")."""
+    first = ent.text.replace("-", " ").split()[0].lower()
+    return qualified_by_region(ent.doc, ent.start) or (
+        first in english().region_qualifiers and len(ent.text) > len(first)
+    )
 
 
 def _inside_person(span: Span, persons: dict[int, Span], gaz: Gazetteer) -> bool:
@@ -149,7 +179,7 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set
         if not ent.text[:1].isupper() or (len(ent.text) <= 3 and not ent.text.isupper()):
             continue  # "a georgia peach", "Us and them": common words are no countries, whatever the NER says
         code = country_from_regex(gaz, ent.text)
-        if code is not None:
+        if code is not None and not (ent.label_ == "NORP" and _regional_entity(ent)):
             via: NameVia = "demonym" if ent.label_ == "NORP" else "name"
             names.append(FoundName(ent.start, ent.end, NameEntry("country", code, via), ent.start_char, ent.end_char))
     return names

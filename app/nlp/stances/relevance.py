@@ -27,6 +27,7 @@ from enum import IntEnum
 from spacy.tokens import Doc, Token
 
 from app.nlp import syntax
+from app.nlp.english import english
 from app.nlp.gazetteer import load_data
 from app.nlp.stances.arguments import direct_objects
 from app.nlp.stances.context import Context
@@ -185,8 +186,8 @@ class Relevance:
         mention, head = named
         if head.lemma_.lower() in self.state_heads or (mention.via == "demonym" and _plural(head)):
             return Standing.CORE  # "the Turkish government", "Palestinians"
-        if mention.via == "demonym":
-            # "Albanian villages", "the French line": a nationality, not the state acting.
+        if mention.via == "demonym" or (head.dep_ == "poss" and head.head.pos_ == "PROPN"):
+            # "Albanian villages", "the French line", "Finland's Kaarija": a nationality, not the state acting.
             return Standing.UNPLACED if kinds else Standing.NATIONAL
         return Standing.TEAM_LIKE if SPORT in kinds else Standing.STATE_NAME
 
@@ -194,6 +195,9 @@ class Relevance:
         """Tell whether a name is the object of a place preposition hanging from a verb ("cars in the US")."""
         while token.dep_ in ("conj", "compound") and token.head.i != token.i:
             token = token.head
+        # "off the coast of Scotland", "on the outskirts of Kyiv": the stretch is where, and so is the name.
+        if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in english().area_nouns:
+            token = token.head.head
         return (
             token.dep_ == "pobj"
             and token.head.lower_ in self.locative_preps

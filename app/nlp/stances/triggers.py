@@ -111,7 +111,17 @@ def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: L
         return None
     if entry.holder_words and not _done_by(token, entry.holder_words):
         return None
+    if entry.purpose and not _for_purpose(token, entry.purpose):
+        return None
     return extra
+
+
+def _for_purpose(token: Token, words: frozenset[str]) -> bool:
+    """Tell whether the trigger's "to ..." clause is headed by one of ``words`` ("sent doctors to help")."""
+    clauses = (c for c in token.children if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB")
+    return any(
+        c.lemma_.lower() in words and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in clauses
+    )
 
 
 def _done_by(token: Token, words: frozenset[str]) -> bool:

@@ -20,6 +20,7 @@
   const textInput = $("#text");
   const fileInput = $("#file");
   const keyInput = $("#api-key");
+  const dateInput = $("#article-date");
   const submit = $("#submit");
   const status = $("#status");
   const errorBox = $("#error");
@@ -99,7 +100,9 @@
     try {
       let response;
       try {
-        response = await fetch("/v1/analyze", { method: "POST", headers, body: JSON.stringify({ text }) });
+        const body = { text };
+        if (dateInput.value) body.date = dateInput.value;
+        response = await fetch("/v1/analyze", { method: "POST", headers, body: JSON.stringify(body) });
       } catch (err) {
         status.textContent = "";
         showError(0, "Service unreachable", "Could not reach the Stancewire service. Check that it is running and try again.");
@@ -178,11 +181,19 @@
       if (!triggers.has(key)) triggers.set(key, { start: at(s.trigger.start), end: at(s.trigger.end), stances: [] });
       triggers.get(key).stances.push(s);
     }
+    const places = new Map();
+    for (const s of data.stances) {
+      if (!s.location) continue;
+      const m = s.location.mention;
+      const key = `${m.start}:${m.end}`;
+      if (!places.has(key)) places.set(key, { start: at(m.start), end: at(m.end), location: s.location, stances: [] });
+      places.get(key).stances.push(s.id);
+    }
     const selected = current.selected ? data.stances.find((s) => s.id === current.selected) : null;
     const evidence = selected ? [{ start: at(selected.evidence.start), end: at(selected.evidence.end) }] : [];
 
     const cuts = new Set([0, text.length]);
-    for (const span of [...mentions, ...triggers.values(), ...evidence]) {
+    for (const span of [...mentions, ...triggers.values(), ...places.values(), ...evidence]) {
       cuts.add(Math.max(0, Math.min(span.start, text.length)));
       cuts.add(Math.max(0, Math.min(span.end, text.length)));
     }
@@ -202,6 +213,7 @@
         start: a,
         end: b,
         evidence: innermost(evidence, a, b),
+        place: innermost([...places.values()], a, b),
         mention: innermost(mentions, a, b),
         trigger: innermost([...triggers.values()], a, b),
       });
@@ -209,6 +221,7 @@
     // [field, element maker, label shown after the span's last piece (CSS ::after, so not part of the text)]
     const layers = [
       ["evidence", () => el("span", { class: "evidence", id: "evidence-highlight" }), null],
+      ["place", (span) => placeElement(span, selected), null],
       ["mention", mentionElement, (span) => current.actors.get(span.actor).kind],
       ["trigger", triggerElement, (span) => [...new Set(span.stances.map((s) => s.event))].join("/")],
     ];
@@ -247,6 +260,29 @@
     });
     mark.style.backgroundColor = current.colours.get(actor.id);
     return mark;
+  }
+
+  // Where a stance happened: framed in the text, and filled in while its row is chosen.
+  function placeElement(span, selected) {
+    const isSelected = Boolean(selected && span.stances.includes(selected.id));
+    return el("span", {
+      class: isSelected ? "place selected" : "place",
+      title: `Place: ${placeText(span.location)}`,
+      dataset: { country: span.location.country, stances: span.stances.join(" ") },
+    });
+  }
+
+  function placeText(location) {
+    const parts = [location.level || "place", location.admin1, location.country].filter(Boolean).join(", ");
+    const where = location.latitude === null ? "" : ` at ${location.latitude.toFixed(2)}, ${location.longitude.toFixed(2)}`;
+    const sure = location.ambiguous ? `, ambiguous name (confidence ${location.confidence.toFixed(2)})` : "";
+    const id = location.geonames_id ? `, GeoNames ${location.geonames_id}` : "";
+    return `${location.name} (${parts})${where}${id}${sure}`;
+  }
+
+  function dateText(date) {
+    if (!date) return "—";
+    return date.resolved ? date.value : `“${date.mention.text}” (no article date)`;
   }
 
   function triggerElement(span) {
@@ -298,6 +334,16 @@
         el("td", { text: holder }),
         el("td", { class: "event", title: ruleText(stance), dataset: { rule: stance.rule ? stance.rule.ref : "" } }, [chip, stance.event]),
         el("td", { text: target }),
+        el("td", {
+          class: "place-cell",
+          text: stance.location ? `${stance.location.name} (${stance.location.country})` : "—",
+          title: stance.location ? `${placeText(stance.location)}; the text says “${stance.location.mention.text}”` : "No place in the event's clause",
+        }),
+        el("td", {
+          class: "date-cell",
+          text: dateText(stance.date),
+          title: stance.date ? `${stance.date.precision || ""} precision; the text says “${stance.date.mention.text}”` : "No date in the event's clause",
+        }),
         el("td", { text: stance.modality }),
         el("td", { text: stance.confidence.toFixed(2) }),
       ]);
