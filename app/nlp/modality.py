@@ -20,7 +20,17 @@ def is_negated(token: Token) -> bool:
     """Tell whether a clause or noun carries its own negation ("did not agree", "no withdrawal", "without a deal")."""
     if token.dep_ == "pobj" and token.head.lower_ == "without":
         return True
-    return any(child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no") for child in token.children)
+    return any(
+        child.dep_ == "neg"
+        or (child.dep_ == "det" and child.lower_ == "no")
+        # "would no longer prosecute", "not any more": the negation hangs from the adverb.
+        or (
+            child.dep_ == "advmod"
+            and child.lower_ in ("longer", "more")
+            and any(g.dep_ == "neg" for g in child.children)
+        )
+        for child in token.children
+    )
 
 
 def in_reported_speech(token: Token, cues: Cues) -> bool:

@@ -375,3 +375,29 @@ def test_whoever_is_sent_to_help_brings_aid(nlp: Language, text: str, holder: st
 
 def test_troops_sent_for_a_military_purpose_still_mobilize(nlp: Language) -> None:
     find(stances(nlp, "Russia sent troops to Belarus to reinforce its border."), "MOBILIZE", "RUS", "BLR")
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Turkey's president sent a message of condolence to Iran after the helicopter crash.", "TUR", "IRN"),
+        ("Egypt expressed solidarity with Lebanon after the strikes.", "EGY", "LBN"),
+    ],
+)
+def test_words_of_solidarity_or_condolence_back_the_addressee(
+    nlp: Language, text: str, holder: str, target: str
+) -> None:
+    find(stances(nlp, text), "SUPPORT", holder, target)
+
+
+def test_restoring_what_was_cut_off_eases_a_restriction(nlp: Language) -> None:
+    find(
+        stances(nlp, "Indian authorities restored mobile internet in Manipur after a two-month shutdown."),
+        "CONCEDE",
+        "IND",
+    )
+
+
+def test_no_longer_negates_the_act(nlp: Language) -> None:
+    found = stances(nlp, "The government said it would no longer prosecute peaceful protesters.")
+    assert all(s["modality"] == "negated" for s in found if s["event"] == "ACCUSE"), found
