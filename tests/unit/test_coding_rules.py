@@ -401,3 +401,14 @@ def test_restoring_what_was_cut_off_eases_a_restriction(nlp: Language) -> None:
 def test_no_longer_negates_the_act(nlp: Language) -> None:
     found = stances(nlp, "The government said it would no longer prosecute peaceful protesters.")
     assert all(s["modality"] == "negated" for s in found if s["event"] == "ACCUSE"), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Brazilian tycoon invited six chefs to cook at his new hotel in Lisbon.",
+        "Ethiopia's Tigst Assefa attacked the pace early to win the Tokyo race.",
+    ],
+)
+def test_a_business_person_or_a_runners_pace_is_no_political_act(nlp: Language, text: str) -> None:
+    assert not [s for s in stances(nlp, text) if s["confidence"] >= 0.5]
