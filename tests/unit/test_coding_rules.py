@@ -412,3 +412,8 @@ def test_no_longer_negates_the_act(nlp: Language) -> None:
 )
 def test_a_business_person_or_a_runners_pace_is_no_political_act(nlp: Language, text: str) -> None:
     assert not [s for s in stances(nlp, text) if s["confidence"] >= 0.5]
+
+
+def test_calling_up_reservists_mobilizes(nlp: Language) -> None:
+    find(stances(nlp, "Ukraine called up 50,000 reservists as Russian troops massed on the border."), "MOBILIZE", "UKR")
+    assert not stances(nlp, "The coach called up three new players for the World Cup qualifiers.")
