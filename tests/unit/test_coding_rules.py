@@ -417,3 +417,8 @@ def test_a_business_person_or_a_runners_pace_is_no_political_act(nlp: Language, 
 def test_calling_up_reservists_mobilizes(nlp: Language) -> None:
     find(stances(nlp, "Ukraine called up 50,000 reservists as Russian troops massed on the border."), "MOBILIZE", "UKR")
     assert not stances(nlp, "The coach called up three new players for the World Cup qualifiers.")
+
+
+def test_wanting_another_to_act_is_a_request(nlp: Language) -> None:
+    find(stances(nlp, "Iran wants the United States to lift sanctions before any talks."), "REQUEST", "IRN", "USA")
+    assert not [s for s in stances(nlp, "Russia wants to join the talks in Geneva.") if s["event"] == "REQUEST"]
