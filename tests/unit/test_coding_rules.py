@@ -422,3 +422,7 @@ def test_calling_up_reservists_mobilizes(nlp: Language) -> None:
 def test_wanting_another_to_act_is_a_request(nlp: Language) -> None:
     find(stances(nlp, "Iran wants the United States to lift sanctions before any talks."), "REQUEST", "IRN", "USA")
     assert not [s for s in stances(nlp, "Russia wants to join the talks in Geneva.") if s["event"] == "REQUEST"]
+
+
+def test_summoning_a_high_commissioner_is_a_diplomatic_protest(nlp: Language) -> None:
+    find(stances(nlp, "Pakistan summoned India's deputy high commissioner over the strikes."), "ACCUSE", "PAK", "IND")
