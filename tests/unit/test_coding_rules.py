@@ -426,3 +426,15 @@ def test_wanting_another_to_act_is_a_request(nlp: Language) -> None:
 
 def test_summoning_a_high_commissioner_is_a_diplomatic_protest(nlp: Language) -> None:
     find(stances(nlp, "Pakistan summoned India's deputy high commissioner over the strikes."), "ACCUSE", "PAK", "IND")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukraine took Russia to the International Court of Justice over the genocide claims.",
+        "Gambia brought Myanmar before the International Court of Justice.",
+    ],
+)
+def test_taking_a_state_to_court_is_an_accusation(nlp: Language, text: str) -> None:
+    found = stances(nlp, text)
+    assert any(s["event"] == "ACCUSE" and s["target"] in (["RUS"], ["MMR"]) for s in found), found
