@@ -438,3 +438,9 @@ def test_summoning_a_high_commissioner_is_a_diplomatic_protest(nlp: Language) ->
 def test_taking_a_state_to_court_is_an_accusation(nlp: Language, text: str) -> None:
     found = stances(nlp, text)
     assert any(s["event"] == "ACCUSE" and s["target"] in (["RUS"], ["MMR"]) for s in found), found
+
+
+def test_the_places_a_tour_is_of_are_its_hosts(nlp: Language) -> None:
+    found = stances(nlp, "Chinese Premier Li Qiang began a tour of Australia and New Zealand.")
+    tour = find(found, "CONSULT", "CHN", "AUS")
+    assert "NZL" in tour["target"]
