@@ -24,6 +24,7 @@ class ClosedClass:
     source_preps: frozenset[str]
     residence_verbs: frozenset[str]
     region_qualifiers: frozenset[str]
+    continental_names: frozenset[str]
     area_nouns: frozenset[str]
     relative_pronouns: frozenset[str]
     personal_pronouns: frozenset[str]

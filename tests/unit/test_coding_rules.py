@@ -444,3 +444,9 @@ def test_the_places_a_tour_is_of_are_its_hosts(nlp: Language) -> None:
     found = stances(nlp, "Chinese Premier Li Qiang began a tour of Australia and New Zealand.")
     tour = find(found, "CONSULT", "CHN", "AUS")
     assert "NZL" in tour["target"]
+
+
+def test_a_continents_name_after_a_region_word_is_no_country(nlp: Language) -> None:
+    analysis = analyze_texts(nlp, ["Shakira announced a tour of South America and Central America."])[0].analysis
+    assert analysis is not None and "USA" not in {a["country"] for a in analysis["actors"]}, analysis["actors"]
+    find(stances(nlp, "Israel mounted its invasion of South Lebanon at dawn."), "ASSAULT", "ISR", "LBN")

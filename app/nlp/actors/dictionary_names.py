@@ -184,8 +184,8 @@ class DictionaryNames:
             return False
         if _in_non_political(start, end, entry, context.non_political):
             return False
-        if entry.via == "demonym" and qualified_by_region(context.doc, start):
-            return False  # "Latin American": a region, not the country
+        if entry.via in ("demonym", "name") and qualified_by_region(context.doc, start):
+            return False  # "Latin American", "South America": a region, not the country
         inside = {id(n): n for i in range(start, end) for n in context.names_at.get(i, ())}
         if any(n.start < start or n.end > end for n in inside.values()):
             return False  # crosses a gazetteer name, or lies inside one: the gazetteer wins

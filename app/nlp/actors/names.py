@@ -84,18 +84,21 @@ def _case_ok(span: Span, gaz: Gazetteer) -> bool:
 
 
 def _regional(span: Span, gaz: Gazetteer) -> bool:
-    """True for a demonym that a region's word qualifies ("Latin American", "North African", "Pan-Arab").
+    """True for a country's name or demonym that a region's word qualifies ("Latin American", "South America").
 
-    A country's own compound demonym ("South African", "North Korean") is a longer match and never
-    reaches here: only what the gazetteer does not list as a whole is a region.
+    A country's own compound name or demonym ("South Africa", "North Korean") is a longer match and
+    never reaches here: only what the gazetteer does not list as a whole is a region.
     """
-    if gaz.entries[span.label_][0].via != "demonym":
+    entry = gaz.entries[span.label_][0]
+    if entry.type != "country" or entry.via not in ("demonym", "name"):
         return False
     return qualified_by_region(span.doc, span.start)
 
 
 def qualified_by_region(doc: Doc, start: int) -> bool:
-    """Tell whether a region's word comes right before the demonym at ``start`` ("Latin American")."""
+    """Tell whether a region's word comes right before a continent's name at ``start`` ("Latin American")."""
+    if doc[start].lower_ not in english().continental_names:
+        return False
     before = doc[start - 1] if start > 0 else None
     if before is not None and before.text == "-" and start > 1:
         before = doc[start - 2]  # "Pan - African" split by the tokenizer
@@ -103,11 +106,11 @@ def qualified_by_region(doc: Doc, start: int) -> bool:
 
 
 def _regional_entity(ent: Span) -> bool:
-    """True for an entity the NER read as one nationality that is a region's ("Latin American", "Pan-Arab")."""
-    first = ent.text.replace("-", " ").split()[0].lower()
-    return qualified_by_region(ent.doc, ent.start) or (
-        first in english().region_qualifiers and len(ent.text) > len(first)
-    )
+    """True for an entity the NER read as a country or nationality that is a continent's ("Latin America")."""
+    words = ent.text.replace("-", " ").lower().split()
+    closed = english()
+    begins_with_region = len(words) > 1 and words[0] in closed.region_qualifiers
+    return qualified_by_region(ent.doc, ent.start) or (begins_with_region and words[-1] in closed.continental_names)
 
 
 def _inside_person(span: Span, persons: dict[int, Span], gaz: Gazetteer) -> bool:
@@ -167,6 +170,8 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set
             continue
         # A word of a person's full name ("Babagana Zulum") is a misspelt surname at most, never a country.
         in_full_name = token.ent_type_ == "PERSON" and _in_multiword_entity(doc, token.i)
+        if qualified_by_region(doc, token.i):
+            continue  # "South America": a region's name, however it is spelt
         corrected = None if in_full_name else correct_spelling(gaz.deletion_index, token.text)
         if token.ent_type_ == "PERSON":  # a misspelt known surname ("Bouteflicka"), else a misspelt country
             corrected = correct_spelling(gaz.person_index, token.text) or corrected
@@ -179,7 +184,7 @@ def _fallback_names(doc: Doc, gaz: Gazetteer, ents: Sequence[Span], covered: set
         if not ent.text[:1].isupper() or (len(ent.text) <= 3 and not ent.text.isupper()):
             continue  # "a georgia peach", "Us and them": common words are no countries, whatever the NER says
         code = country_from_regex(gaz, ent.text)
-        if code is not None and not (ent.label_ == "NORP" and _regional_entity(ent)):
+        if code is not None and not _regional_entity(ent):
             via: NameVia = "demonym" if ent.label_ == "NORP" else "name"
             names.append(FoundName(ent.start, ent.end, NameEntry("country", code, via), ent.start_char, ent.end_char))
     return names
