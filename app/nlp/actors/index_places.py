@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from spacy.attrs import IS_TITLE, POS
+from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from app.nlp.actors.records import FoundName
+from app.nlp.arrays import positions
 from app.nlp.gazetteer import Gazetteer, NameEntry, NameVia
 from app.nlp.places.index import load_places
 
@@ -56,16 +59,17 @@ def _candidate_spans(doc: Doc, ents: Sequence[Span], covered: set[int]) -> Itera
         span = _without_article(ent)
         if span is not None and span.text[:1].isupper():
             yield span
-    start = None
-    for token in doc:
-        name_word = token.pos_ == "PROPN" and token.is_title and token.i not in covered and token.i not in in_entity
-        if name_word and start is None:
-            start = token.i
-        elif not name_word and start is not None:
-            yield doc[start : token.i]
-            start = None
-    if start is not None:
-        yield doc[start : len(doc)]
+    # Few tokens are capitalised proper nouns: find them on the doc's arrays, then group the runs.
+    pos_title = doc.to_array([POS, IS_TITLE])
+    candidates = positions((pos_title[:, 0] == PROPN) & (pos_title[:, 1] == 1))
+    run: list[int] = []
+    for i in (i for i in candidates if i not in covered and i not in in_entity):
+        if run and i != run[-1] + 1:
+            yield doc[run[0] : run[-1] + 1]
+            run = []
+        run.append(i)
+    if run:
+        yield doc[run[0] : run[-1] + 1]
 
 
 def _without_article(span: Span) -> Span | None:
