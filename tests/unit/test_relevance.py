@@ -38,6 +38,8 @@ SPORT = [
     "Kenyan runners dominated the 10,000 metres final in Tokyo.",
     "Argentina's hockey team beat Germany on penalties to reach the final.",
     "The goalkeeper blocked a penalty from the French captain in stoppage time.",
+    # A body named like an NGO ("league", "federation") is the sport's own in a sport sentence.
+    "The sprinter set a national record at the Golden League meeting in Oslo.",
     "The cyclist attacked on the final climb and dropped his rivals.",
     "Ireland's forwards pounded the French line for twenty minutes.",
     "The Patriots' defence sacked the quarterback four times in the first half.",
@@ -113,6 +115,8 @@ BUSINESS = [
     "Nissan agreed to sell its Russian plant to a state-owned firm for one euro.",
     "The Swiss drugmaker won approval in Europe for its new cancer drug.",
     "Ford recalled 500,000 pickup trucks in Canada over a wiring fault.",
+    # A country named only where a project lies ("a project in Hungary") is a place, not a party.
+    "The carmaker withdrew from a battery plant project in Hungary because of weak demand.",
     "Meta fined its contractors for breaching a confidentiality agreement.",
 ]
 WEATHER = [
@@ -229,6 +233,13 @@ POLITICAL: list[tuple[str, str, str, str | None]] = [
         "IRN",
         "ACCUSE",
         "GBR",
+    ),
+    # A listed organisation named "League" keeps its standing in a sport sentence.
+    (
+        "The Arab League condemned the shelling of a stadium in Gaza during the football tournament.",
+        "IGO",
+        "ACCUSE",
+        "PSE",
     ),
     # History and dates never silence a sentence's act (the discards' years and "years ago" are not topics).
     ("Israel killed hundreds of Palestinians in 1948, the historian said.", "ISR", "ASSAULT", "PSE"),

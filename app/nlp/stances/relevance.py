@@ -162,13 +162,13 @@ class Relevance:
     def _actor_standing(self, actor: DocActor, named: tuple[ActorMention, Token] | None, kinds: set[str]) -> Standing:
         """Return an actor's standing from its kind, sector and title, and how this mention names it."""
         if actor.kind in POLITICAL_KINDS:
-            return Standing.CORE
+            # "the Diamond League", "the Football Association": an unlisted body named like an NGO is
+            # a sport's or a trade's own body when its sentence has a cue of that kind.
+            return Standing.TEAM_LIKE if actor.kind == "ngo" and self._team_like(actor, kinds) else Standing.CORE
         if actor.kind == "state":
             return self._state_standing(named, kinds)
         if actor.sector in POLITICAL_SECTORS:
-            words = {w for part in (actor.title or "", actor.name) for w in part.lower().split()}
-            team_kinds = {k for w in words for k in self.data.team_like.get(w, ())}
-            return Standing.TEAM_LIKE if team_kinds & kinds else Standing.CORE
+            return Standing.TEAM_LIKE if self._team_like(actor, kinds) else Standing.CORE
         if actor.sector in BUSINESS_SECTORS:
             return Standing.NONPOLITICAL
         if actor.sector:
@@ -178,6 +178,11 @@ class Relevance:
             # more often a firm or a club than an unlisted party or ministry (those have sector words).
             return Standing.UNPLACED if kinds else Standing.NATIONAL
         return Standing.UNPLACED
+
+    def _team_like(self, actor: DocActor, kinds: set[str]) -> bool:
+        """Tell whether the actor's name or title has a word that also names a team's or firm's people here."""
+        words = {w for part in (actor.title or "", actor.name) for w in part.lower().split()}
+        return any(kind in kinds for w in words for kind in self.data.team_like.get(w, ()))
 
     def _state_standing(self, named: tuple[ActorMention, Token] | None, kinds: set[str]) -> Standing:
         """A government, a seat or a people is the state; a bare country name may be a team in a sport story."""
@@ -202,7 +207,6 @@ class Relevance:
             token.dep_ == "pobj"
             and token.head.lower_ in self.locative_preps
             and token.head.head.pos_ in ("VERB", "AUX", "NOUN")
-            and token.head.head.dep_ not in ("pobj",)
         )
 
     def _trigger(self, stance: DocStance, ctx: Context) -> Token | None:
