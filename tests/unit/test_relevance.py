@@ -40,6 +40,9 @@ SPORT = [
     "The goalkeeper blocked a penalty from the French captain in stoppage time.",
     # A body named like an NGO ("league", "federation") is the sport's own in a sport sentence.
     "The sprinter set a national record at the Golden League meeting in Oslo.",
+    # Judges in a sport sentence are the sport's; winter sports and gymnastics are sports.
+    "Norway's ski federation protested against the judges' decision to disqualify its jumpers.",
+    "The gymnast's coach accused the judges of favouring the home team at the world championships.",
     "The cyclist attacked on the final climb and dropped his rivals.",
     "Ireland's forwards pounded the French line for twenty minutes.",
     "The Patriots' defence sacked the quarterback four times in the first half.",
