@@ -90,6 +90,7 @@ class Gazetteer:
     post_titles: frozenset[str]
     place_nouns: frozenset[str]
     facility_nouns: frozenset[str]
+    message_nouns: frozenset[str]  # "an offer from Seoul": the capital sent it
     pronouns: dict[str, dict[str, Any]]
     nominals: dict[str, list[str]]
     country_regexes: list[tuple[str, re.Pattern[str]]]
@@ -238,6 +239,7 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
         post_titles=frozenset(data["post_titles"]),
         place_nouns=frozenset(data["place_nouns"]),
         facility_nouns=frozenset(data["facility_nouns"]),
+        message_nouns=frozenset(data["message_nouns"]),
         pronouns=data["anaphors"]["pronouns"],
         nominals=data["anaphors"]["nominals"],
         country_regexes=regexes,

@@ -132,6 +132,13 @@ def test_an_actor_coordinated_inside_a_groups_modifiers_stands_apart(nlp: Langua
     assert names.get("M23 rebels") != "QAT" and "Congolese government and M23 rebels" not in names, names
 
 
+def test_a_capital_things_come_from_stays_a_place(nlp: Language) -> None:
+    # Only what is said, asked or offered "from" a capital makes the capital its government.
+    analysis = analyze_texts(nlp, ["Flights from Seoul resumed after the storm."])[0].analysis
+    assert analysis is not None
+    assert [a["name"] for a in analysis["actors"]] == [], analysis["actors"]
+
+
 @pytest.mark.parametrize(
     ("text", "place"),
     [
@@ -178,6 +185,9 @@ def test_a_cancelled_meeting_is_a_rejection(nlp: Language, text: str, holder: st
         ("Serbia brushed aside Croatian objections to the new railway.", "SRB", "HRV"),
         ("Myanmar's junta barred a United Nations envoy from entering the country.", "MMR", "IGO"),
         ("Venezuela refused to let Brazilian observers monitor the vote.", "VEN", "BRA"),
+        # A capital after "from" on what was said or offered is its government, the one refused.
+        ("Caracas turned down a renewed offer from Bogota to mediate.", "VEN", "COL"),
+        ("Kyiv ignored pressure from Washington to negotiate.", "UKR", "USA"),
     ],
 )
 def test_refusals_and_dismissals_find_whom_they_refuse(nlp: Language, text: str, holder: str, target: str) -> None:

@@ -747,7 +747,11 @@ class ActorBuilder:
         while token.dep_ == "conj" and token.head.i != token.i:
             token = token.head
         if token.dep_ == "pobj":
-            return token.head.lower_ not in self.gaz.locative_preps
+            prep = token.head
+            # "an offer from Seoul", "pressure from Washington": who sent it, not where it came from.
+            if prep.lower_ == "from" and prep.head.lemma_.lower() in self.gaz.message_nouns:
+                return True
+            return prep.lower_ not in self.gaz.locative_preps
         if token.dep_ == "compound":
             return self.actor_noun(token.head) is not None
         return token.dep_ in _ARGUMENT_DEPS
