@@ -91,6 +91,8 @@ class Gazetteer:
     place_nouns: frozenset[str]
     facility_nouns: frozenset[str]
     message_nouns: frozenset[str]  # "an offer from Seoul": the capital sent it
+    anonymous_groups: frozenset[str]  # "gunmen": no country from the sentence's places
+    anonymity_words: frozenset[str]  # "suspected jihadists", "unidentified men"
     pronouns: dict[str, dict[str, Any]]
     nominals: dict[str, list[str]]
     country_regexes: list[tuple[str, re.Pattern[str]]]
@@ -240,6 +242,8 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
         place_nouns=frozenset(data["place_nouns"]),
         facility_nouns=frozenset(data["facility_nouns"]),
         message_nouns=frozenset(data["message_nouns"]),
+        anonymous_groups=frozenset(data["anonymous_groups"]),
+        anonymity_words=frozenset(data["anonymity_words"]),
         pronouns=data["anaphors"]["pronouns"],
         nominals=data["anaphors"]["nominals"],
         country_regexes=regexes,

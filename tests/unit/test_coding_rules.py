@@ -132,6 +132,25 @@ def test_an_actor_coordinated_inside_a_groups_modifiers_stands_apart(nlp: Langua
     assert names.get("M23 rebels") != "QAT" and "Congolese government and M23 rebels" not in names, names
 
 
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Gunmen kidnapped 40 villagers in Zamfara state in northwestern Nigeria.", "NGA"),
+        ("Suspected separatists set fire to a school in Cameroon's Northwest region.", "CMR"),
+    ],
+)
+def test_a_group_named_as_unknown_takes_no_country_from_the_scene(nlp: Language, text: str, target: str) -> None:
+    # The news does not know who they are: the place of the attack is its victims', not its authors'.
+    found = stances(nlp, text)
+    coded = [(s["holder"], s["event"], s["target"]) for s in found]
+    # An uncoded holder shows by its name; a coded one by a country code.
+    assert any(t == [target] and not any(h.isupper() and len(h) == 3 for h in h_) for h_, _, t in coded), coded
+
+
+def test_a_group_named_as_unknown_keeps_a_place_of_its_own_phrase(nlp: Language) -> None:
+    find(stances(nlp, "Gunmen in Karachi shot dead a police officer."), "ASSAULT", "PAK", None)
+
+
 def test_a_capital_things_come_from_stays_a_place(nlp: Language) -> None:
     # Only what is said, asked or offered "from" a capital makes the capital its government.
     analysis = analyze_texts(nlp, ["Flights from Seoul resumed after the storm."])[0].analysis

@@ -208,7 +208,8 @@ CASES: list[tuple[str, str | None, str, str | None]] = [
         "ASSAULT",
         "IND",
     ),
-    ("Gunmen kidnapped two German aid workers in Chechnya, Russian officials said.", "RUS", "ASSAULT", "DEU"),
+    # Attackers the news cannot name take no country from the scene (see test_coding_rules).
+    ("Gunmen kidnapped two German aid workers in Chechnya, Russian officials said.", None, "ASSAULT", "DEU"),
     ("Israeli forces raided the Palestinian town of Nablus before dawn, arresting 15 people.", "ISR", "ASSAULT", "PSE"),
     ("NATO aircraft bombed Serbian military targets for the third consecutive night.", "IGO", "ASSAULT", "SRB"),
     ("Ethiopian troops attacked Eritrean positions along the disputed border, Eritrea said.", "ETH", "ASSAULT", "ERI"),

@@ -34,8 +34,8 @@ def test_a_town_read_as_a_place_is_no_actor(nlp: Language) -> None:
 
 
 def test_an_unnamed_group_takes_the_country_of_the_town_it_acts_in(nlp: Language) -> None:
-    doc = nlp("Gunmen killed 17 worshippers in the northern town of Dori.")
-    assert {a.country for a in doc._.actors if a.name == "Gunmen"} == {"BFA"}
+    doc = nlp("Soldiers detained 17 traders in the northern town of Dori.")
+    assert {a.country for a in doc._.actors if a.name == "Soldiers"} == {"BFA"}
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,8 @@ def inherit_countries(builder: ActorBuilder) -> None:
     share ("President Dos Santos ... UNITA"). A place-only name elsewhere in the sentence ("in
     Algiers") lends its country to an unnamed collective only (a group noun); a person takes one
     only from their own phrase ("a federal judge in Brasilia"); an organisation never (its seat
-    is not named that way: "the Stimson Center in Washington" is where an event was). A place never
+    is not named that way: "the Stimson Center in Washington" is where an event was); a group the news
+    names as unknown ("gunmen", "suspected jihadists") only from its own phrase. A place never
     becomes an actor itself. With two candidates nothing is inherited.
     Whoever reports the sentence ("officials in Lagos said", "according to a monitor in London") lends a
     collective nothing: the place of the source is not the place of the news.
@@ -89,6 +90,8 @@ def inherit_countries(builder: ActorBuilder) -> None:
         if len(own) == 1 and draft.kind != "organization":  # "demonstrators in Baghdad", "a judge in Brasilia"
             draft.country = own.pop()
             continue
+        if collective and any(_anonymous(doc[m.head_i], builder.gaz) for m in named):
+            continue  # "gunmen abducted pupils in Kaduna": who they are is what the news does not know
         where = {code for m in named for code in located.get(m.sentence, set())}
         if collective and len(where) == 1:
             draft.country = where.pop()
@@ -100,6 +103,13 @@ def inherit_countries(builder: ActorBuilder) -> None:
             candidates |= {code for m in named for code in places.get(m.sentence, set())}
         if len(candidates) == 1:
             draft.country = candidates.pop()
+
+
+def _anonymous(head: Token, gaz: Gazetteer) -> bool:
+    """Tell whether a group is named as unknown: by its act alone ("gunmen") or as such ("suspected jihadists")."""
+    return head.lower_ in gaz.anonymous_groups or any(
+        c.lower_ in gaz.anonymity_words for c in head.children if c.dep_ in ("amod", "compound")
+    )
 
 
 def reporter_tokens(doc: Doc) -> set[int]:
