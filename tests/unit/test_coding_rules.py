@@ -151,6 +151,18 @@ def test_a_group_named_as_unknown_keeps_a_place_of_its_own_phrase(nlp: Language)
     find(stances(nlp, "Gunmen in Karachi shot dead a police officer."), "ASSAULT", "PAK", None)
 
 
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Ethiopian troops pulled out of the town of Baidoa.", "ETH", "SOM"),
+        ("Malian troops withdrew from Kidal after the rebel offensive.", "MLI", "MLI"),
+    ],
+)
+def test_a_withdrawal_from_a_town_targets_its_state(nlp: Language, text: str, holder: str, target: str) -> None:
+    # The frame's own slot ("from", "out of") holds a place: its state is what is withdrawn from.
+    find(stances(nlp, text), "RETREAT", holder, target)
+
+
 def test_a_capital_things_come_from_stays_a_place(nlp: Language) -> None:
     # Only what is said, asked or offered "from" a capital makes the capital its government.
     analysis = analyze_texts(nlp, ["Flights from Seoul resumed after the storm."])[0].analysis

@@ -8,11 +8,15 @@ PLOVER codes an act with no stated recipient by where it happened ("landed in Na
 
 from __future__ import annotations
 
+from functools import cache
+
 from spacy.tokens import Token
 
 from app.nlp import syntax
 from app.nlp.english import english
+from app.nlp.gazetteer import load_data
 from app.nlp.stances.context import Context
+from app.nlp.stances.roles import role_tokens
 from app.nlp.stances.triggers import Match
 from app.nlp.taxonomy import categories
 
@@ -32,13 +36,34 @@ def fallback_recipients(match: Match, ctx: Context, holders: list[str]) -> list[
 
 
 def place_state(match: Match, ctx: Context) -> list[str]:
-    """Return the state of a place named in a locative phrase of the trigger's own clause."""
+    """Return the state of a place named in a locative phrase of the trigger's own clause, or in a
+    slot its frame gives the recipient ("withdrew from Kherson", "pulled out of the city of Kherson")."""
     clause = _clause_of(match)
-    for place in ctx.actors.places.get(ctx.sentence_index, ()):
+    places = ctx.actors.places.get(ctx.sentence_index, ())
+    slots = {t.i for role in match.entry.frame.target if role.startswith("prep:") for t in role_tokens(match, role)}
+    for place in places:
+        if _in_slot(ctx.doc[place.head_i], slots):
+            return [ctx.actors.state_of(place.country, place)]
+    for place in places:
         token = ctx.doc[place.head_i]
         if _locative(token) and syntax.clause_head(token).i == clause.i:
             return [ctx.actors.state_of(place.country, place)]
     return []
+
+
+@cache
+def _place_nouns() -> frozenset[str]:
+    """Nouns a place name is "the X of" ("the town of Dori")."""
+    return frozenset(load_data()["place_nouns"]) | english().area_nouns
+
+
+def _in_slot(token: Token, slots: set[int]) -> bool:
+    """Tell whether a place name fills one of the slots, itself or as "the town of X"."""
+    while token.dep_ in ("conj", "compound", "appos") and token.head.i != token.i:
+        token = token.head
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lemma_.lower() in _place_nouns():
+        token = token.head.head
+    return token.i in slots
 
 
 def fallback_holders(match: Match, ctx: Context) -> list[str]:
