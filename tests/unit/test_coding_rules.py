@@ -163,6 +163,21 @@ def test_a_withdrawal_from_a_town_targets_its_state(nlp: Language, text: str, ho
     find(stances(nlp, text), "RETREAT", holder, target)
 
 
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Pakistan deployed tanks and an artillery battalion along the frontier with India.", "PAK", "IND"),
+        ("The Russian air force flew two bombers and a tanker plane around Japan.", "RUS", "JPN"),
+        ("The Indian navy sent three frigates and a submarine around Sri Lanka.", "IND", "LKA"),
+    ],
+)
+def test_a_phrase_after_the_last_of_coordinated_objects_names_the_target(
+    nlp: Language, text: str, holder: str, target: str
+) -> None:
+    # The parser hangs the trailing phrase on the last object; it belongs to the act.
+    find(stances(nlp, text), "MOBILIZE", holder, target)
+
+
 def test_a_capital_things_come_from_stays_a_place(nlp: Language) -> None:
     # Only what is said, asked or offered "from" a capital makes the capital its government.
     analysis = analyze_texts(nlp, ["Flights from Seoul resumed after the storm."])[0].analysis

@@ -33,8 +33,9 @@ def _prep_index(match: Match) -> dict[str, list[Token]]:
     token = match.anchor
     found = syntax.prep_objects_by_word(token)
     if match.entry.pos == "verb":
-        # "imposed sanctions on X": the preposition may hang from the object instead.
-        for obj in direct_objects(token):
+        # "imposed sanctions on X": the preposition may hang from the object instead, or from the
+        # last of coordinated objects ("sent warplanes and warships around Taiwan").
+        for obj in (o for direct in direct_objects(token) for o in syntax.coordinated(direct)):
             for word, objects in syntax.prep_objects_by_word(obj).items():
                 found.setdefault(word, []).extend(objects)
     else:
