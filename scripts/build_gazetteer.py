@@ -160,6 +160,7 @@ def build(curated: dict[str, Any] | None = None) -> dict[str, Any]:
     sections = ("seats", "organizations", "persons", "titles", "group_heads", "state_heads", "ngo_name_words")
     sections += ("org_sector_words", "locative_preps", "post_preps", "post_titles", "anaphors")
     sections += ("place_nouns", "facility_nouns", "message_nouns", "anonymous_groups", "anonymity_words")
+    sections += ("equipment_heads",)
     gazetteer: dict[str, Any] = {
         "version": 1,
         "generated_by": "scripts/build_gazetteer.py",

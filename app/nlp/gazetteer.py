@@ -93,6 +93,7 @@ class Gazetteer:
     message_nouns: frozenset[str]  # "an offer from Seoul": the capital sent it
     anonymous_groups: frozenset[str]  # "gunmen": no country from the sentence's places
     anonymity_words: frozenset[str]  # "suspected jihadists", "unidentified men"
+    equipment_heads: frozenset[str]  # "warplanes": a force only as the doer
     pronouns: dict[str, dict[str, Any]]
     nominals: dict[str, list[str]]
     country_regexes: list[tuple[str, re.Pattern[str]]]
@@ -244,6 +245,7 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
         message_nouns=frozenset(data["message_nouns"]),
         anonymous_groups=frozenset(data["anonymous_groups"]),
         anonymity_words=frozenset(data["anonymity_words"]),
+        equipment_heads=frozenset(data["equipment_heads"]),
         pronouns=data["anaphors"]["pronouns"],
         nominals=data["anaphors"]["nominals"],
         country_regexes=regexes,

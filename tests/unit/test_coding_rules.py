@@ -178,6 +178,25 @@ def test_a_phrase_after_the_last_of_coordinated_objects_names_the_target(
     find(stances(nlp, text), "MOBILIZE", holder, target)
 
 
+def test_machines_sent_or_delivered_are_no_actor(nlp: Language) -> None:
+    text = "The United States suspended deliveries of F-16 jets to Turkey."
+    find(stances(nlp, text), "SANCTION", "USA", "TUR")
+    analysis = analyze_texts(nlp, [text])[0].analysis
+    assert analysis is not None
+    assert {a["name"] for a in analysis["actors"]} == {"United States", "Türkiye"}, analysis["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "holder"),
+    [
+        ("The village was bombed by Russian warplanes.", "RUS"),
+        ("Israeli warplanes bombed a bridge in southern Lebanon.", "ISR"),
+    ],
+)
+def test_machines_doing_the_act_are_the_force(nlp: Language, text: str, holder: str) -> None:
+    find(stances(nlp, text), "ASSAULT", holder)
+
+
 def test_a_capital_things_come_from_stays_a_place(nlp: Language) -> None:
     # Only what is said, asked or offered "from" a capital makes the capital its government.
     analysis = analyze_texts(nlp, ["Flights from Seoul resumed after the storm."])[0].analysis

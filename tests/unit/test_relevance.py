@@ -120,6 +120,8 @@ BUSINESS = [
     "Ford recalled 500,000 pickup trucks in Canada over a wiring fault.",
     # A country named only where a project lies ("a project in Hungary") is a place, not a party.
     "The carmaker withdrew from a battery plant project in Hungary because of weak demand.",
+    # Aircraft delivered are machines, not a force: no military participant.
+    "Airbus halted deliveries of A350 jets to inspect a fault in the fuel pumps.",
     "Meta fined its contractors for breaching a confidentiality agreement.",
 ]
 WEATHER = [

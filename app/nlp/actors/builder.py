@@ -52,6 +52,15 @@ def _after_locative(name: FoundName, doc: Doc) -> bool:
     return doc[name.start - 1].lower_ in english().venue_preps
 
 
+def _doer(token: Token) -> bool:
+    """Tell whether a noun is the doer of its clause: its subject, or the agent of a passive ("by X")."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    if token.dep_ == "pobj":
+        return token.head.dep_ == "agent"
+    return token.dep_ in ("nsubj", "ROOT", "appos")
+
+
 class ActorBuilder:
     """Assemble the actors of one document."""
 
@@ -303,6 +312,8 @@ class ActorBuilder:
         if phrase in self.group_heads:
             if token.tag_ == "NN" and token.dep_ == "dobj" and not any(True for _ in token.lefts):
                 return None  # a bare singular object is a mass noun ("share intelligence"), not a body
+            if phrase in self.gaz.equipment_heads and not _doer(token):
+                return None  # "sent 45 warplanes", "deliveries of jets": the machines, not a force acting
             return "group"
         return "person" if phrase in self.titles else None
 
