@@ -79,6 +79,9 @@ class Gazetteer:
     seats: dict[str, Seat]
     entries: dict[str, list[NameEntry]]  # matcher label -> entries
     names_lower: dict[str, NameEntry]  # lower-cased surface form -> entry, for sub-token lookups
+    # lower-cased name another organisation also goes by ("RSF") -> (organisation, the countries a
+    # document names for the name to mean it)
+    shared_names: dict[str, tuple[tuple[str, frozenset[str]], ...]]
     exact_names: set[str]  # surface forms as written, for the case check of lower-cased matches
     titles: dict[str, str]  # lower-cased title phrase -> sector
     group_heads: dict[str, str]  # lower-cased head phrase -> sector
@@ -192,7 +195,10 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
                     for variant in _deletions(name.lower()):
                         deletion_index.setdefault(variant, set()).add(name.lower())
     organizations = {}
+    shared_names: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for org in data["organizations"]:
+        for name in org.get("shared_names", ()):
+            shared_names.setdefault(name.lower(), []).append((org["id"], frozenset(org["in_documents_naming"])))
         organizations[org["id"]] = Organization(
             org["id"], org["name"], org["kind"], org.get("country"), org.get("sector")
         )
@@ -227,6 +233,7 @@ def _compile(nlp: Language, data: dict[str, Any]) -> Gazetteer:
         vocab=nlp.vocab,
         countries=countries,
         organizations=organizations,
+        shared_names={name: tuple(readings) for name, readings in shared_names.items()},
         persons=persons,
         seats=seats,
         entries=builder.entries,

@@ -46,6 +46,22 @@ def test_brussels_speaks_for_the_eu(nlp: Language) -> None:
     assert by_text(run_actors(nlp, "Brussels rejected the offer."), "Brussels").kind == "igo"
 
 
+@pytest.mark.parametrize(
+    ("text", "mention", "kind", "country"),
+    [
+        ("RSF condemned the jailing of two reporters in Turkey.", "RSF", "ngo", None),
+        ("Sudan's army accused the RSF of killing civilians in Omdurman.", "the RSF", "armed_group", "SDN"),
+        ("RSF fighters overran an army base near Khartoum.", "RSF fighters", "armed_group", "SDN"),
+    ],
+)
+def test_a_shared_acronym_means_the_organisation_of_the_countries_named(
+    nlp: Language, text: str, mention: str, kind: str, country: str | None
+) -> None:
+    # "RSF": Reporters Without Borders, unless the document names Sudan (the Rapid Support Forces).
+    actor = by_text(run_actors(nlp, text), mention)
+    assert (actor.kind, actor.country) == (kind, country)
+
+
 def test_a_place_is_not_an_actor(nlp: Language) -> None:
     doc = run_actors(nlp, "The envoy spoke at a policy event held at the Stimson Center in Washington.")
     assert "USA" not in codes(doc)

@@ -103,6 +103,7 @@ class ActorBuilder:
             for i in range(name.start, name.end):
                 self.names_at.setdefault(i, []).append(name)
         self.by_head: dict[int, list[FoundName]] = {}
+        self.named_countries: set[str] | None = None  # the countries the document names, when first needed
         # Tokens inside a listed name ("the African Union", "the West Bank") are never group nouns.
         self.listed = {i for n in self.names if n.entry.via != "demonym" for i in range(n.start, n.end)}
         self.people_nouns = {
@@ -354,7 +355,7 @@ class ActorBuilder:
                     return seat.country, None, seat.sector
         for name in names:
             if name.entry.type == "org":
-                org = self.organizations[name.entry.key]
+                org = self.organizations[self.reading_of(name.entry.key, self.name_text(name))]
                 return participant_code(org.kind, org.country), org.kind, org.sector
         return None, None, None
 
@@ -720,7 +721,8 @@ class ActorBuilder:
             draft = self.org(seat.org) if seat.org else self.state(seat.country or "")
             self.mention(draft, start, end, root.i, "seat", chars=chars)
         elif entry.type == "org":
-            self.mention(self.org(entry.key), start, end, root.i, mention_via(name), chars=chars)
+            org_id = self.reading_of(entry.key, self.name_text(name))
+            self.mention(self.org(org_id), start, end, root.i, mention_via(name), chars=chars)
         elif entry.type == "person" and root.i not in self.covered:
             person = self.persons[entry.key]
             titled = self.title_before(name.start)
@@ -747,6 +749,19 @@ class ActorBuilder:
         if entry.type == "seat":
             return self.gaz.seats[entry.key].country
         return None
+
+    def name_text(self, name: FoundName) -> str:
+        return self.doc.text[name.char_start : name.char_end]
+
+    def reading_of(self, org_id: str, text: str) -> str:
+        """Return the organisation a name means here: another that shares it ("RSF") where the document
+        names one of its countries (Sudan for the Rapid Support Forces), else the listed one."""
+        readings = self.gaz.shared_names.get(text.lower())
+        if not readings:
+            return org_id
+        if self.named_countries is None:
+            self.named_countries = {n.entry.key for n in self.names if n.entry.type == "country"}
+        return next((other for other, where in readings if where & self.named_countries), org_id)
 
     def org(self, org_id: str) -> Draft:
         """Return the actor of a listed organisation."""
