@@ -65,7 +65,13 @@ def prep_objects_by_word(token: Token) -> dict[str, list[Token]]:
     found: dict[str, list[Token]] = {}
     for prep in token.children:
         if prep.dep_ in PREP_DEPS:
-            found.setdefault(prep.lower_, []).extend(_prep_phrase_objects(prep))
+            # "to and from Israel": coordinated prepositions share the object the last one holds.
+            others = [c for c in prep.children if c.dep_ == "conj" and c.pos_ == "ADP"]
+            shared = [o for other in others for o in _prep_phrase_objects(other)]
+            own = [c for c in prep.children if c.dep_ in ("pobj", "pcomp", "prep")]
+            found.setdefault(prep.lower_, []).extend(shared if others and not own else _prep_phrase_objects(prep))
+            for other in others:
+                found.setdefault(other.lower_, []).extend(_prep_phrase_objects(other))
     return found
 
 

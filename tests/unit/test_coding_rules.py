@@ -197,6 +197,17 @@ def test_machines_doing_the_act_are_the_force(nlp: Language, text: str, holder: 
     find(stances(nlp, text), "ASSAULT", holder)
 
 
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Colombia suspended flights to and from Venezuela.", "COL", "VEN"),
+        ("Kenya banned imports to and from Somalia after the attack.", "KEN", "SOM"),
+    ],
+)
+def test_coordinated_prepositions_share_their_object(nlp: Language, text: str, holder: str, target: str) -> None:
+    find(stances(nlp, text), "SANCTION", holder, target)
+
+
 def test_a_capital_things_come_from_stays_a_place(nlp: Language) -> None:
     # Only what is said, asked or offered "from" a capital makes the capital its government.
     analysis = analyze_texts(nlp, ["Flights from Seoul resumed after the storm."])[0].analysis
