@@ -208,6 +208,18 @@ def test_coordinated_prepositions_share_their_object(nlp: Language, text: str, h
     find(stances(nlp, text), "SANCTION", holder, target)
 
 
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("Poland declared two Belarusian diplomats persona non grata.", "POL", "BLR"),
+        ("Estonia declared a Russian embassy official persona non grata on Monday.", "EST", "RUS"),
+    ],
+)
+def test_declaring_a_diplomat_persona_non_grata_expels_him(nlp: Language, text: str, holder: str, target: str) -> None:
+    # The predicate of the small clause is what the object constraint reads; its subject is the target.
+    assert find(stances(nlp, text), "SANCTION", holder, target)["mode"] == "expel"
+
+
 def test_a_capital_things_come_from_stays_a_place(nlp: Language) -> None:
     # Only what is said, asked or offered "from" a capital makes the capital its government.
     analysis = analyze_texts(nlp, ["Flights from Seoul resumed after the storm."])[0].analysis

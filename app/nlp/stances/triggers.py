@@ -45,8 +45,10 @@ def _object_words(token: Token, key: str) -> list[Token]:
     words: list[Token] = []
     for child in token.children:
         if child.dep_ in ("ccomp", "xcomp"):
-            # "allowed inspectors back into the site": the subject of a small clause is what is allowed.
+            # "allowed inspectors back into the site": the subject of a small clause is what is allowed;
+            # "declared two diplomats persona non grata": its predicate is what they are declared.
             words.extend(s for s in child.children if s.dep_ == "nsubj")
+            words.append(child)
         if child.dep_ in ("nsubj", "aux", "auxpass", "neg", "punct", "cc", "conj", "advcl", "ccomp"):
             continue
         words.append(child)
