@@ -220,6 +220,23 @@ def test_declaring_a_diplomat_persona_non_grata_expels_him(nlp: Language, text: 
     assert find(stances(nlp, text), "SANCTION", holder, target)["mode"] == "expel"
 
 
+@pytest.mark.parametrize(
+    ("text", "holder", "target"),
+    [
+        ("The last Russian soldiers left Moldova on Friday.", "RUS", "MDA"),
+        ("US troops quit the base in northern Syria.", "USA", "SYR"),
+        ("Rebel fighters abandoned the town of Kidal after heavy bombardment.", "MLI", "MLI"),
+    ],
+)
+def test_a_force_leaving_a_place_withdraws(nlp: Language, text: str, holder: str, target: str) -> None:
+    find(stances(nlp, text), "RETREAT", holder, target)
+
+
+def test_a_leader_leaving_a_place_does_not_withdraw(nlp: Language) -> None:
+    found = stances(nlp, "The French president left Dakar after a two-day visit.")
+    assert not [s for s in found if s["event"] == "RETREAT"], found
+
+
 def test_a_capital_things_come_from_stays_a_place(nlp: Language) -> None:
     # Only what is said, asked or offered "from" a capital makes the capital its government.
     analysis = analyze_texts(nlp, ["Flights from Seoul resumed after the storm."])[0].analysis

@@ -37,10 +37,15 @@ def fallback_recipients(match: Match, ctx: Context, holders: list[str]) -> list[
 
 def place_state(match: Match, ctx: Context) -> list[str]:
     """Return the state of a place named in a locative phrase of the trigger's own clause, or in a
-    slot its frame gives the recipient ("withdrew from Kherson", "pulled out of the city of Kherson")."""
+    slot its frame gives the recipient ("withdrew from Kherson", "abandoned the town of Kidal")."""
     clause = _clause_of(match)
     places = ctx.actors.places.get(ctx.sentence_index, ())
-    slots = {t.i for role in match.entry.frame.target if role.startswith("prep:") for t in role_tokens(match, role)}
+    slots = {
+        t.i
+        for role in match.entry.frame.target
+        if role == "obj" or role.startswith("prep:")
+        for t in role_tokens(match, role)
+    }
     for place in places:
         if _in_slot(ctx.doc[place.head_i], slots):
             return [ctx.actors.state_of(place.country, place)]
