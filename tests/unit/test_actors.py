@@ -62,6 +62,20 @@ def test_a_shared_acronym_means_the_organisation_of_the_countries_named(
     assert (actor.kind, actor.country) == (kind, country)
 
 
+@pytest.mark.parametrize(
+    ("text", "mention", "country"),
+    [
+        ("Keir Starmer criticised the tariffs on Monday.", "Keir Starmer", "GBR"),
+        ("Kenyan police deployed in Haiti, President William Ruto said.", "President William Ruto", "KEN"),
+        ("Sheinbaum rejected the plan.", "Sheinbaum", "MEX"),
+        ("Rafael Grossi visited the plant.", "Rafael Grossi", "IGO"),
+    ],
+)
+def test_office_holders_after_the_phoenix_lists(nlp: Language, text: str, mention: str, country: str) -> None:
+    actor = by_text(run_actors(nlp, text), mention)
+    assert (actor.kind, actor.country) == ("person", country)
+
+
 def test_a_place_is_not_an_actor(nlp: Language) -> None:
     doc = run_actors(nlp, "The envoy spoke at a policy event held at the Stimson Center in Washington.")
     assert "USA" not in codes(doc)
