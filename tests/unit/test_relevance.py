@@ -125,6 +125,9 @@ BUSINESS = [
     "Meta fined its contractors for breaching a confidentiality agreement.",
 ]
 WEATHER = [
+    # A natural force doing what a noun names ("forced the evacuation") is no agent either.
+    "The hurricane forced the evacuation of 100,000 residents in Florida.",
+    "Floods forced the evacuation of thousands of villagers in Bangladesh.",
     "Torrential rain battered southern India, cutting power to thousands of homes.",
     "A magnitude 6.8 earthquake struck off the coast of Japan on Friday.",
     "Wildfires destroyed hundreds of homes in California over the weekend.",

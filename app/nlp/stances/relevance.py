@@ -218,10 +218,12 @@ class Relevance:
         return matched[0] if matched else span.root
 
     def _natural_agent(self, trigger: Token) -> bool:
-        """Tell whether a verb trigger's subject is a natural force ("a typhoon hit", "Hurricane X slammed")."""
-        if trigger.pos_ != "VERB":
+        """Tell whether a trigger's doer is a natural force: a verb's subject ("a typhoon hit", "Hurricane X
+        slammed") or, for a noun, the subject of the verb it is the object of ("the storm forced the evacuation")."""
+        verb = trigger if trigger.pos_ == "VERB" else syntax.light_governor(trigger)
+        if verb is None:
             return False
-        subject = syntax.agent(trigger)
+        subject = syntax.agent(verb)
         if subject is None:
             return False
         words = [subject, *syntax.children(subject, "compound")]
