@@ -17,7 +17,7 @@ from app.nlp.pipeline import analyze_texts
 COOPERATIVE = {"AGREE", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
 # Floors: the dev set must not fall below the figures before the dictionaries (issue 13: 0.92 event,
 # 0.81 triple); today's figures are in docs/accuracy.md.
-FLOORS = {"event_recall": 0.92, "triple_recall": 0.81, "top1_event": 0.85, "holder_recall": 0.85}
+FLOORS = {"event_recall": 0.92, "triple_recall": 0.83, "top1_event": 0.86, "holder_recall": 0.86}
 
 
 @pytest.fixture(scope="module")

@@ -27,12 +27,12 @@ pytestmark = pytest.mark.slow
 
 # (set, half) -> (event recall, triple recall) floors.
 FLOORS = {
-    ("wire_events", "odd"): (0.83, 0.72),  # never read while tuning: the estimate for unseen text
-    ("wire_events", "even"): (0.90, 0.72),
-    ("wire_dev", None): (0.83, 0.65),
+    ("wire_events", "odd"): (0.85, 0.75),  # never read while tuning: the estimate for unseen text
+    ("wire_events", "even"): (0.91, 0.76),
+    ("wire_dev", None): (0.86, 0.73),
 }
 # At most this many sentences of each non-political set may keep a stance of confidence >= 0.5.
-NON_POLITICAL_CEILINGS = {NON_POLITICAL_PATH: 7, NON_POLITICAL_DEV_PATH: 7}
+NON_POLITICAL_CEILINGS = {NON_POLITICAL_PATH: 6, NON_POLITICAL_DEV_PATH: 5}
 
 
 @pytest.mark.parametrize(("name", "which"), sorted(FLOORS, key=str))
