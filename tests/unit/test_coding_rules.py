@@ -237,6 +237,11 @@ def test_a_leader_leaving_a_place_does_not_withdraw(nlp: Language) -> None:
     assert not [s for s in found if s["event"] == "RETREAT"], found
 
 
+def test_letting_something_into_a_territory_concedes_to_it(nlp: Language) -> None:
+    text = "Egypt allowed fuel trucks into southern Gaza through the Rafah crossing."
+    find(stances(nlp, text), "CONCEDE", "EGY", "PSE")
+
+
 def test_a_capital_things_come_from_stays_a_place(nlp: Language) -> None:
     # Only what is said, asked or offered "from" a capital makes the capital its government.
     analysis = analyze_texts(nlp, ["Flights from Seoul resumed after the storm."])[0].analysis
