@@ -242,6 +242,19 @@ def test_letting_something_into_a_territory_concedes_to_it(nlp: Language) -> Non
     find(stances(nlp, text), "CONCEDE", "EGY", "PSE")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels handed over 14 tonnes of weapons and explosives to U.N. monitors.",
+        "The militia handed over 300 rifles to the army.",
+    ],
+)
+def test_a_particle_read_as_more_than_still_makes_the_phrasal_verb(nlp: Language, text: str) -> None:
+    # "handed over 300 rifles": the parser takes "over" for "more than"; handing over arms disarms.
+    found = stances(nlp, text)
+    assert any(s["event"] == "RETREAT" and s["mode"] == "disarm" for s in found), found
+
+
 def test_a_capital_things_come_from_stays_a_place(nlp: Language) -> None:
     # Only what is said, asked or offered "from" a capital makes the capital its government.
     analysis = analyze_texts(nlp, ["Flights from Seoul resumed after the storm."])[0].analysis

@@ -96,6 +96,10 @@ def _satisfies(token: Token, entry: Entry, object_words: list[Token], lexicon: L
     extra: list[Token] = []
     if entry.with_words:
         found = [c for c in token.children if c.lower_ in entry.with_words and c.dep_ in _WITH_DEPS]
+        if not found and token.i + 1 < len(token.doc):
+            # "handed over 14 tonnes": the parser reads the particle before a number as "more than".
+            after = token.doc[token.i + 1]
+            found = [after] if after.lower_ in entry.with_words and after.dep_ == "quantmod" else []
         if not found:
             return None
         extra.append(found[0])
