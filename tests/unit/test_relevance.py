@@ -42,6 +42,8 @@ SPORT = [
     "The sprinter set a national record at the Golden League meeting in Oslo.",
     # Judges in a sport sentence are the sport's; winter sports and gymnastics are sports.
     "Norway's ski federation protested against the judges' decision to disqualify its jumpers.",
+    # A cue says what a sentence is about even where it only says whence ("exit from the tournament").
+    "The England captain apologised to fans after the team's exit from the tournament.",
     "The gymnast's coach accused the judges of favouring the home team at the world championships.",
     "The cyclist attacked on the final climb and dropped his rivals.",
     "Ireland's forwards pounded the French line for twenty minutes.",
@@ -72,6 +74,8 @@ SPORT = [
     "The Brazilian striker threatened to quit the club unless his wages were raised.",
 ]
 CELEBRITY = [
+    # An agency in an entertainment sentence is a talent agency, not the press.
+    "The K-pop agency sued three members of the band for breach of contract.",
     "The rapper accused his former manager of stealing royalties from his albums.",
     "The pop singer thanked her fans in Brazil after heat forced her to postpone a concert.",
     "The Oscar-winning director criticised streaming services for ignoring cinemas.",

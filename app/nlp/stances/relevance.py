@@ -172,7 +172,8 @@ class Relevance:
         if actor.sector in BUSINESS_SECTORS:
             return Standing.NONPOLITICAL
         if actor.sector:
-            return Standing.CIVIL
+            # "the K-pop agency": a word of civil society that also names an entertainer's or a firm's people.
+            return Standing.TEAM_LIKE if self._team_like(actor, kinds) else Standing.CIVIL
         if actor.country and actor.kind in ("person", "group"):
             # "a Palestinian man", "Kenyan villagers": nationals; an organisation with no sector is
             # more often a firm or a club than an unlisted party or ministry (those have sector words).

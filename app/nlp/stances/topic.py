@@ -217,8 +217,19 @@ def _counts(token: Token, data: RelevanceData, actor_tokens: Container[int]) -> 
     )
 
 
+# Prepositions by which a phrase names what a noun is about ("talks on oil prices", "a row over a film").
+_ABOUT_PREPS = frozenset({"on", "over", "about", "concerning", "regarding"})
+
+
 def _qualifies_noun(token: Token) -> bool:
-    """Tell whether a word sits in a prepositional phrase attached to a noun ("agreement on acid rain")."""
+    """Tell whether a word names the topic of a noun ("agreement on acid rain"), not where or whence it is
+    ("the team's exit from the tournament" is still about a tournament)."""
     while token.dep_ in ("compound", "amod", "conj") and token.head.i != token.i:
         token = token.head
-    return token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ in ("NOUN", "PROPN")
+    prep = token.head
+    return (
+        token.dep_ == "pobj"
+        and prep.dep_ == "prep"
+        and prep.lower_ in _ABOUT_PREPS
+        and prep.head.pos_ in ("NOUN", "PROPN")
+    )
