@@ -104,6 +104,7 @@ class ActorBuilder:
                 self.names_at.setdefault(i, []).append(name)
         self.by_head: dict[int, list[FoundName]] = {}
         self.named_countries: set[str] | None = None  # the countries the document names, when first needed
+        self.text = doc.text  # Doc.text joins every token anew on each read
         # Tokens inside a listed name ("the African Union", "the West Bank") are never group nouns.
         self.listed = {i for n in self.names if n.entry.via != "demonym" for i in range(n.start, n.end)}
         self.people_nouns = {
@@ -751,7 +752,7 @@ class ActorBuilder:
         return None
 
     def name_text(self, name: FoundName) -> str:
-        return self.doc.text[name.char_start : name.char_end]
+        return self.text[name.char_start : name.char_end]
 
     def reading_of(self, org_id: str, text: str) -> str:
         """Return the organisation a name means here: another that shares it ("RSF") where the document
