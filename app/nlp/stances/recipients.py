@@ -38,8 +38,10 @@ def fallback_recipients(match: Match, ctx: Context, holders: list[str]) -> list[
 def place_state(match: Match, ctx: Context) -> list[str]:
     """Return the state of a place named in a locative phrase of the trigger's own clause, or in a
     slot its frame gives the recipient ("withdrew from Kherson", "abandoned the town of Kidal")."""
-    clause = _clause_of(match)
     places = ctx.actors.places.get(ctx.sentence_index, ())
+    if not places:
+        return []  # most sentences: no need to read the frame's slots or the clause
+    clause = _clause_of(match)
     slots = {
         t.i
         for role in match.entry.frame.target
