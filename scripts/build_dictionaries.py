@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from app.compiled_data import write_or_check
 from app.nlp.dictionaries.compile import OUTPUT_DIR, compile_builtin
 from app.nlp.dictionaries.errors import DictionaryError
 
@@ -24,21 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     except DictionaryError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    if args.check:
-        stale = sorted(
-            name
-            for name, data in documents.items()
-            if not (OUTPUT_DIR / name).is_file() or (OUTPUT_DIR / name).read_bytes() != data
-        )
-        if stale:
-            print(f"{', '.join(stale)} in {OUTPUT_DIR} stale: run make dictionaries", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    for name, data in documents.items():
-        (OUTPUT_DIR / name).write_bytes(data)
-        print(f"wrote {OUTPUT_DIR / name} ({len(data):,} bytes)")
-    return 0
+    outputs = {OUTPUT_DIR / name: data for name, data in sorted(documents.items())}
+    return write_or_check(outputs, "dictionaries", check=args.check)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ import argparse
 import csv
 import json
 import re
-import sys
 from collections import defaultdict
 from importlib import metadata, resources
 from pathlib import Path
@@ -20,6 +19,7 @@ import jsonschema
 import pycountry
 import yaml
 
+from app.compiled_data import write_or_check
 from app.nlp.country_sources import countryinfo_records
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "app" / "nlp" / "data"
@@ -182,15 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="compare with the committed file instead of writing")
     args = parser.parse_args(argv)
-    text = render(build())
-    if args.check:
-        if OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT} is stale: run python scripts/build_gazetteer.py", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT}")
-    return 0
+    return write_or_check({OUTPUT: render(build()).encode("utf-8")}, "gazetteer", check=args.check)
 
 
 if __name__ == "__main__":

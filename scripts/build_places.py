@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from app.compiled_data import write_or_check
 from app.nlp.places.compile import OUTPUT, compile_places
 
 
@@ -23,14 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    if args.check:
-        if not OUTPUT.is_file() or OUTPUT.read_bytes() != data:
-            print(f"{OUTPUT} stale: run make places", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_bytes(data)
-    print(f"wrote {OUTPUT} ({len(data):,} bytes)")
-    return 0
+    return write_or_check({OUTPUT: data}, "places", check=args.check)
 
 
 if __name__ == "__main__":
